@@ -1,0 +1,27 @@
+/** Non-secret settings of one ingestion, derived from the workflow file; safe to keep in workflow state. */
+export interface FilterPattern {
+  includes: string[];
+  excludes: string[];
+}
+
+export interface IngestionPlan {
+  serviceName: string;
+  /** Hex web origin, e.g. https://app.hex.tech */
+  hexHostPort: string;
+  tokenType: 'personal' | 'workspace';
+  includeTags: boolean;
+  includeOwners: boolean;
+  overrideMetadata: boolean;
+  markDeletedDashboards: boolean;
+  dashboardFilterPattern: FilterPattern | null;
+  /** Any projectFilterPattern object filters out every Hex dashboard, as OpenMetadata does. */
+  hasProjectFilterPattern: boolean;
+  dbServicePrefixes: string[];
+  loggerLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Workspace slug (or org id) used in project URLs; null until learned from Hex. */
+  workspace: string | null;
+  lookbackDays: number;
+}
+
+/** Where the worker reads the configuration from; never carries resolved secrets. */
+export type ConfigSource = { configPath: string } | { config: Record<string, unknown> };

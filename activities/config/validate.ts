@@ -1,0 +1,112 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { workflowFileSchema } from './schema';
+import type { FilterPattern, IngestionPlan } from './types';
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+addFormats(ajv);
+const checkShape = ajv.compile(workflowFileSchema);
+
+function dotted(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+function describe(error: ErrorObject): string {
+  const at = dotted(error.instancePath);
+  const prefix = (key: string) => (at ? `${at}.${key}` : key);
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${prefix(String(error.params.additionalProperty))}: unknown key`;
+    case 'required':
+      return `${prefix(String(error.params.missingProperty))}: is required`;
+    case 'enum':
+      return `${at}: must be ${(error.params.allowedValues as unknown[]).join(' or ')}`;
+    case 'const':
+      return `${at}: must be ${String(error.params.allowedValue)}`;
+    case 'format':
+      return `${at}: must be a valid ${error.params.format === 'uri' ? 'URL' : error.params.format}`;
+    default:
+      return `${at || '(top level)'}: ${error.message ?? 'is invalid'}`;
+  }
+}
+
+function regexProblems(pattern: unknown, path: string): string[] {
+  if (!pattern || typeof pattern !== 'object') return [];
+  const problems: string[] = [];
+  for (const list of ['includes', 'excludes'] as const) {
+    const items = (pattern as Record<string, unknown>)[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      if (typeof item !== 'string') return;
+      try {
+        new RegExp(item, 'i');
+      } catch (error) {
+        problems.push(`${path}.${list}[${i}]: invalid regular expression ${JSON.stringify(item)} (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`);
+      }
+    });
+  }
+  return problems;
+}
+
+function urlProblems(value: unknown, path: string): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return [`${path}: must be an http(s) URL`];
+  } catch {
+    return []; // reported by the format check
+  }
+  return [];
+}
+
+type Obj = Record<string, any>;
+
+/** Checks a workflow file whose `${...}` references are already substituted; returns every problem found. */
+export function validateWorkflowFile(file: unknown): string[] {
+  if (!file || typeof file !== 'object' || Array.isArray(file)) return ['(top level): must be a mapping'];
+  const problems = checkShape(file) ? [] : (checkShape.errors ?? []).map(describe);
+  const doc = file as Obj;
+  const connection = doc.source?.serviceConnection?.config;
+  const pipeline = doc.source?.sourceConfig?.config;
+  if (!connection) problems.push('source.serviceConnection.config: is required (hexmeta reads Hex directly)');
+  problems.push(
+    ...regexProblems(connection?.dashboardFilterPattern, 'source.serviceConnection.config.dashboardFilterPattern'),
+    ...regexProblems(pipeline?.dashboardFilterPattern, 'source.sourceConfig.config.dashboardFilterPattern'),
+    ...urlProblems(connection?.hostPort, 'source.serviceConnection.config.hostPort'),
+    ...urlProblems(doc.workflowConfig?.openMetadataServerConfig?.hostPort, 'workflowConfig.openMetadataServerConfig.hostPort'),
+  );
+  if (!doc.sink) problems.push('sink: is required (type: metadata-rest) for anything to be written');
+  return [...new Set(problems)];
+}
+
+function filterFrom(pattern: Obj | undefined): FilterPattern | null {
+  if (!pattern) return null;
+  return { includes: pattern.includes ?? [], excludes: pattern.excludes ?? [] };
+}
+
+/** The non-secret plan of a valid workflow file. */
+export function planFrom(file: Obj): IngestionPlan {
+  const connection: Obj = file.source.serviceConnection.config;
+  const pipeline: Obj = file.source.sourceConfig.config ?? {};
+  const hexmeta: Obj = file.hexmeta ?? {};
+  return {
+    serviceName: file.source.serviceName,
+    hexHostPort: String(connection.hostPort).replace(/\/+$/, ''),
+    tokenType: connection.tokenType ?? 'personal',
+    // The pipeline option wins where both are given, as OpenMetadata's source reads the pipeline one.
+    includeTags: pipeline.includeTags ?? connection.includeTags ?? true,
+    includeOwners: pipeline.includeOwners ?? false,
+    overrideMetadata: pipeline.overrideMetadata ?? false,
+    markDeletedDashboards: pipeline.markDeletedDashboards ?? true,
+    dashboardFilterPattern: filterFrom(pipeline.dashboardFilterPattern ?? connection.dashboardFilterPattern),
+    hasProjectFilterPattern: pipeline.projectFilterPattern !== undefined,
+    dbServicePrefixes: pipeline.lineageInformation?.dbServicePrefixes ?? [],
+    loggerLevel: file.workflowConfig.loggerLevel ?? 'INFO',
+    workspace: hexmeta.workspace ?? null,
+    lookbackDays: hexmeta.lookbackDays ?? 7,
+  };
+}

@@ -1,0 +1,76 @@
+import { statSync } from 'node:fs';
+import { resolveConfig, type ResolvedConfig } from './config/load';
+import type { ConfigSource } from './config/types';
+import { HexClient } from './hex/client';
+import { limiterFor } from './hex/rateLimiter';
+import { OpenMetadataClient } from './openmetadata/client';
+import type { EntityReference } from './openmetadata/types';
+
+/** Below Hex's published 60 requests/minute per user, leaving room for the user's own API calls. */
+export const DEFAULT_HEX_REQUESTS_PER_MINUTE = 55;
+
+export interface Connected {
+  config: ResolvedConfig;
+  hex: HexClient;
+  openMetadata: OpenMetadataClient;
+}
+
+/** Per-run lookups (owners by e-mail, tags already written), so each is asked once per run. */
+export class RunCache {
+  readonly owners = new Map<string, Promise<EntityReference | null>>();
+  readonly tags = new Map<string, Promise<boolean>>();
+  classificationReady: Promise<void> | null = null;
+}
+
+/** What the worker keeps between activity calls: resolved configs, clients and per-run caches. */
+export class WorkerState {
+  private readonly connected = new Map<string, { stamp: string; value: Connected }>();
+  private readonly runs = new Map<string, RunCache>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** Resolves the configuration inside the worker (secrets included) and builds clients for it. */
+  connect(source: ConfigSource): Connected {
+    const key = JSON.stringify(source);
+    const stamp = 'configPath' in source ? String(statSync(source.configPath, { throwIfNoEntry: false })?.mtimeMs ?? 0) : '';
+    const cached = this.connected.get(key);
+    if (cached && cached.stamp === stamp) return cached.value;
+    const config = resolveConfig(source, this.env);
+    const perMinute = Number(config.file.hexmeta?.hexRequestsPerMinute ?? this.env.HEXMETA_HEX_REQUESTS_PER_MINUTE ?? DEFAULT_HEX_REQUESTS_PER_MINUTE);
+    const value: Connected = {
+      config,
+      hex: new HexClient({
+        hostPort: config.plan.hexHostPort,
+        token: config.hexToken,
+        limiter: limiterFor(`${config.plan.hexHostPort}|${config.plan.serviceName}`, perMinute),
+      }),
+      openMetadata: new OpenMetadataClient({
+        hostPort: config.openMetadataHostPort,
+        jwtToken: config.jwtToken,
+        extraHeaders: config.extraHeaders,
+      }),
+    };
+    this.connected.set(key, { stamp, value });
+    return value;
+  }
+
+  /** Secrets of a source, for scrubbing messages; empty when the source cannot be resolved. */
+  secretsOf(source: ConfigSource): string[] {
+    try {
+      return this.connect(source).config.secrets;
+    } catch {
+      return [];
+    }
+  }
+
+  runCache(runKey: string): RunCache {
+    let cache = this.runs.get(runKey);
+    if (!cache) {
+      cache = new RunCache();
+      this.runs.set(runKey, cache);
+      // Keep only recent runs: a long-lived worker serves many.
+      while (this.runs.size > 8) this.runs.delete(this.runs.keys().next().value as string);
+    }
+    return cache;
+  }
+}

@@ -1,0 +1,47 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ConfigError } from './config/errors';
+import { redact } from './config/secrets';
+import { ServiceError } from './common/httpErrors';
+
+/** Failure types the client maps to exit code 2 (nothing written). */
+export const SETUP_FAILURE_TYPES = ['ConfigError', 'AuthenticationError', 'ServiceUnreachable'] as const;
+
+const CREDENTIAL_OF: Record<string, string> = {
+  Hex: 'the Hex token (source.serviceConnection.config.token)',
+  OpenMetadata: 'the JWT (workflowConfig.openMetadataServerConfig.securityConfig.jwtToken)',
+};
+
+/**
+ * Turns any error into a Temporal failure whose retry behaviour matches its cause, with every secret
+ * removed from the message.
+ */
+export function toActivityFailure(error: unknown, secrets: readonly string[], setupPhase = false): ApplicationFailure {
+  const clean = (text: string) => redact(text, secrets);
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof ConfigError) {
+    return ApplicationFailure.create({ type: 'ConfigError', message: clean(error.message), nonRetryable: true, details: [error.problems.map(clean)] });
+  }
+  if (error instanceof ServiceError) {
+    if (error.isAuthFailure) {
+      const credential = CREDENTIAL_OF[error.service] ?? `the ${error.service} credentials`;
+      return ApplicationFailure.create({
+        type: 'AuthenticationError',
+        nonRetryable: true,
+        message: clean(`${error.service} rejected ${credential} with ${error.status}: ${error.message}`),
+      });
+    }
+    if (error.status === 429 || error.status === 503) {
+      return ApplicationFailure.create({
+        type: 'RateLimited',
+        message: clean(error.message),
+        nextRetryDelay: error.retryAfterMs ?? undefined,
+      });
+    }
+    if (error.isUnreachable && setupPhase) {
+      return ApplicationFailure.create({ type: 'ServiceUnreachable', message: clean(error.message) });
+    }
+    return ApplicationFailure.create({ type: 'ServiceError', message: clean(error.message), nonRetryable: !error.isRetryable });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return ApplicationFailure.create({ type: 'UnexpectedError', message: clean(message) });
+}

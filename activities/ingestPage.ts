@@ -1,0 +1,108 @@
+import type { Connected, RunCache } from './context';
+import type { HexProject } from './hex/types';
+import { isFilteredOut } from './mapping/filter';
+import { malformedReason, ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
+import { createTagRequest, tagNamesOf } from './mapping/tags';
+import { ServiceError } from './common/httpErrors';
+import type { EntityReference } from './openmetadata/types';
+import type { ItemReport, PageCounts, PageInput, PageResult } from './types';
+import { REPORT_LIMIT } from './types';
+
+export function emptyCounts(): PageCounts {
+  return {
+    projectsSeen: 0, projectsFiltered: 0, dashboardsCreated: 0, dashboardsUpdated: 0, dashboardsUnchanged: 0,
+    ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0,
+  };
+}
+
+function label(project: Partial<HexProject>): string {
+  const title = typeof project.title === 'string' ? project.title.slice(0, 120) : '';
+  return title ? `${project.id} (${title})` : String(project.id ?? '?');
+}
+
+/** A per-item failure (one entity rejected) as opposed to a failure of the whole page. */
+function isItemFailure(error: unknown): error is ServiceError {
+  return error instanceof ServiceError && error.status !== null && error.status >= 400 && error.status < 500
+    && error.status !== 401 && error.status !== 403 && error.status !== 429;
+}
+
+function ownerOf(cache: RunCache, conn: Connected, email: string): Promise<EntityReference | null> {
+  let found = cache.owners.get(email);
+  if (!found) {
+    found = conn.openMetadata.ownerByEmail(email);
+    cache.owners.set(email, found);
+    found.catch(() => cache.owners.delete(email));
+  }
+  return found;
+}
+
+function ensureTag(cache: RunCache, conn: Connected, name: string): Promise<boolean> {
+  let ready = cache.tags.get(name);
+  if (!ready) {
+    ready = conn.openMetadata.putTag(createTagRequest(name)).then(() => true);
+    cache.tags.set(name, ready);
+    ready.catch(() => cache.tags.delete(name));
+  }
+  return ready;
+}
+
+/** Reads one page of Hex projects and writes a dashboard for each kept project. Idempotent. */
+export async function ingestProjectPage(conn: Connected, cache: RunCache, input: PageInput): Promise<PageResult> {
+  const { plan } = input;
+  const page = await conn.hex.listProjects(input.cursor);
+  const counts = emptyCounts();
+  const warnings: ItemReport[] = [];
+  const failures: ItemReport[] = [];
+  const report = (list: ItemReport[], item: string, reason: string) => {
+    if (list.length < REPORT_LIMIT) list.push({ item, reason });
+  };
+
+  for (const raw of page.values) {
+    counts.projectsSeen++;
+    const problem = malformedReason(raw);
+    if (problem) {
+      report(failures, label(raw ?? {}), `malformed project from Hex: ${problem}`);
+      continue;
+    }
+    const project = raw as HexProject;
+    if (plan.hasProjectFilterPattern || isFilteredOut(project.title, plan.dashboardFilterPattern)) {
+      counts.projectsFiltered++;
+      continue;
+    }
+    try {
+      const tagNames: string[] = [];
+      if (plan.includeTags) {
+        for (const name of tagNamesOf(project)) {
+          try {
+            if (await ensureTag(cache, conn, name)) tagNames.push(name);
+          } catch (error) {
+            if (!isItemFailure(error)) throw error;
+            report(warnings, label(project), `tag ${JSON.stringify(name)} not written: ${error.message}`);
+          }
+        }
+      }
+      let owner: EntityReference | null = null;
+      const email = ownerEmailOf(project);
+      if (email) {
+        owner = await ownerOf(cache, conn, email);
+        if (owner) counts.ownersResolved++;
+        else {
+          counts.ownersUnresolved++;
+          report(warnings, label(project), `owner ${email} is not an OpenMetadata user or team`);
+        }
+      }
+      const request = toCreateDashboard(project, {
+        serviceName: plan.serviceName, hostPort: plan.hexHostPort, workspace: plan.workspace, tagNames, owner,
+      });
+      const { outcome } = await conn.openMetadata.putDashboard(request);
+      counts.tagsAttached += tagNames.length;
+      if (outcome === 'created') counts.dashboardsCreated++;
+      else if (outcome === 'updated') counts.dashboardsUpdated++;
+      else counts.dashboardsUnchanged++;
+    } catch (error) {
+      if (!isItemFailure(error)) throw error;
+      report(failures, label(project), error.message);
+    }
+  }
+  return { next: page.pagination.after ?? null, counts, warnings, failures };
+}

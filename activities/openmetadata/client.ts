@@ -1,0 +1,113 @@
+import { JsonHttp } from '../common/http';
+import { ServiceError } from '../common/httpErrors';
+import { fqnPath } from './fqn';
+import type { CreateDashboard, DashboardEntity, EntityReference, WriteOutcome } from './types';
+
+export interface OpenMetadataClientOptions {
+  /** Server hostPort including `/api`, e.g. http://localhost:8585/api */
+  hostPort: string;
+  jwtToken: string;
+  extraHeaders?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+function outcomeOf(status: number, headers: Record<string, unknown>): WriteOutcome {
+  if (status === 201) return 'created';
+  return headers['x-openmetadata-change'] === 'entityNoChange' ? 'unchanged' : 'updated';
+}
+
+/** The OpenMetadata REST calls a dashboard connector makes. */
+export class OpenMetadataClient {
+  private readonly http: JsonHttp;
+
+  constructor(options: OpenMetadataClientOptions) {
+    this.http = new JsonHttp('OpenMetadata', `${options.hostPort.replace(/\/+$/, '')}/v1`, {
+      ...(options.extraHeaders ?? {}),
+      Authorization: `Bearer ${options.jwtToken}`,
+      'Content-Type': 'application/json',
+    }, options.timeoutMs);
+  }
+
+  async version(): Promise<string> {
+    const { data } = await this.http.request<{ version?: string }>({ method: 'GET', url: '/system/version' });
+    if (!data || typeof data.version !== 'string') {
+      throw new ServiceError('OpenMetadata', 200, 'OpenMetadata answered /system/version without a version');
+    }
+    return data.version;
+  }
+
+  /** Null when absent (404). */
+  private async getOrNull<T>(url: string, params?: Record<string, unknown>): Promise<T | null> {
+    try {
+      return (await this.http.request<T>({ method: 'GET', url, params })).data;
+    } catch (error) {
+      if (error instanceof ServiceError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  private async put<T>(url: string, body: unknown): Promise<{ entity: T; outcome: WriteOutcome }> {
+    const response = await this.http.request<T>({ method: 'PUT', url, data: body });
+    return { entity: response.data, outcome: outcomeOf(response.status, response.headers) };
+  }
+
+  /** Any authenticated read: proves the JWT is accepted. */
+  async checkAuth(serviceName: string): Promise<void> {
+    await this.getOrNull(`/services/dashboardServices/name/${fqnPath(serviceName)}`);
+  }
+
+  putDashboardService(body: Record<string, unknown>) {
+    return this.put<EntityReference>('/services/dashboardServices', body);
+  }
+
+  putClassification(body: Record<string, unknown>) {
+    return this.put<EntityReference>('/classifications', body);
+  }
+
+  putTag(body: Record<string, unknown>) {
+    return this.put<EntityReference>('/tags', body);
+  }
+
+  putDashboard(body: CreateDashboard) {
+    return this.put<DashboardEntity>('/dashboards', body);
+  }
+
+  getDashboard(fqn: string, fields = 'sourceHash') {
+    return this.getOrNull<DashboardEntity>(`/dashboards/name/${fqnPath(fqn)}`, { fields, include: 'all' });
+  }
+
+  /** First user (then team) whose e-mail is exactly this one, as an owner reference. */
+  async ownerByEmail(email: string): Promise<EntityReference | null> {
+    for (const [index, type, collection] of [
+      ['user_search_index', 'user', 'users'],
+      ['team_search_index', 'team', 'teams'],
+    ] as const) {
+      const { data } = await this.http.request<{ hits?: { hits?: { _source?: { fullyQualifiedName?: string } }[] } }>({
+        method: 'GET',
+        url: '/search/query',
+        params: { q: `email.keyword:${email}`, from: 0, size: 1, index },
+      });
+      for (const hit of data?.hits?.hits ?? []) {
+        const fqn = hit._source?.fullyQualifiedName;
+        if (!fqn) continue;
+        const entity = await this.getOrNull<EntityReference>(`/${collection}/name/${fqnPath(fqn)}`);
+        if (entity) return { id: entity.id, type, name: entity.name, displayName: entity.displayName };
+      }
+    }
+    return null;
+  }
+
+  /** One page of a service's dashboards. */
+  async listDashboards(service: string, after: string | null, limit = 100, include = 'non-deleted') {
+    const params: Record<string, unknown> = { service, limit, include, fields: 'sourceHash' };
+    if (after) params.after = after;
+    const { data } = await this.http.request<{ data: DashboardEntity[]; paging?: { after?: string } }>({
+      method: 'GET', url: '/dashboards', params,
+    });
+    return { dashboards: data.data ?? [], after: data.paging?.after ?? null };
+  }
+
+  async softDeleteDashboard(id: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', url: `/dashboards/${id}`, params: { recursive: true, hardDelete: false } });
+  }
+}

@@ -1,0 +1,46 @@
+import type { ConfigSource, IngestionPlan } from './config/types';
+
+/** One project (or warehouse, table...) that produced a warning or failure; bounded lists of these. */
+export interface ItemReport {
+  item: string;
+  reason: string;
+}
+
+export interface PageCounts {
+  projectsSeen: number;
+  projectsFiltered: number;
+  dashboardsCreated: number;
+  dashboardsUpdated: number;
+  dashboardsUnchanged: number;
+  ownersResolved: number;
+  ownersUnresolved: number;
+  tagsAttached: number;
+}
+
+export interface PrepareInput {
+  source: ConfigSource;
+}
+
+export interface PrepareResult {
+  plan: IngestionPlan;
+  openMetadataVersion: string;
+  warnings: ItemReport[];
+}
+
+export interface PageInput {
+  source: ConfigSource;
+  plan: IngestionPlan;
+  /** Identifies the run (stable across continue-as-new) for per-run caches. */
+  runKey: string;
+  /** Hex `after` cursor; null for the first page. */
+  cursor: string | null;
+}
+
+export interface PageResult {
+  next: string | null;
+  counts: PageCounts;
+  warnings: ItemReport[];
+  failures: ItemReport[];
+}
+
+export const REPORT_LIMIT = 100;

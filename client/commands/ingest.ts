@@ -1,0 +1,66 @@
+import { ConfigError } from '../../activities/config/errors';
+import { createHexWorker, DEFAULT_TASK_QUEUE } from '../../worker/createWorker';
+import { progressQuery, type IngestionSummary } from '../../workflows/messages';
+import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
+import { EXIT_ITEM_FAILURES, EXIT_SETUP_FAILED, exitCodeOf, formatSummary, progressLine } from '../summary';
+import { connectTemporal } from '../temporal';
+
+export interface IngestCommandOptions {
+  config: string;
+  taskQueue?: string;
+  json?: boolean;
+  ui?: boolean;
+}
+
+/** `hexmeta ingest -c hex.yaml`: runs one ingestion to the end and returns the exit code. */
+export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
+  const remote = Boolean(process.env.TEMPORAL_ADDRESS);
+  try {
+    prepareSource({ source: { configPath: options.config }, checkSecrets: !remote });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return EXIT_SETUP_FAILED;
+    }
+    throw error;
+  }
+
+  let target;
+  try {
+    target = await connectTemporal({ ui: options.ui });
+  } catch (error) {
+    console.error(`Cannot reach Temporal: ${(error as Error).message}`);
+    return EXIT_SETUP_FAILED;
+  }
+  const taskQueue = options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const worker = target.embedded
+      ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue })
+      : null;
+    const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote });
+    console.error(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
+    const tty = process.stderr.isTTY;
+    timer = setInterval(() => {
+      handle.query(progressQuery).then(
+        (s) => process.stderr.write(tty ? `\r${progressLine(s)}\x1b[K` : `${progressLine(s)}\n`),
+        () => undefined,
+      );
+    }, tty ? 500 : 5_000);
+    const result = handle.result();
+    let summary: IngestionSummary;
+    try {
+      summary = worker ? await worker.runUntil(result) : await result;
+    } catch (error) {
+      if (tty) process.stderr.write('\n');
+      console.error(`Ingestion failed: ${rootMessage(error)}`);
+      return isSetupFailure(error) ? EXIT_SETUP_FAILED : EXIT_ITEM_FAILURES;
+    }
+    if (tty) process.stderr.write('\n');
+    console.log(options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+    return exitCodeOf(summary);
+  } finally {
+    if (timer) clearInterval(timer);
+    await target.close();
+  }
+}

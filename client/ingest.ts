@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { Client, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { literalSecretPaths, resolveConfig } from '../activities/config/load';
+import type { ConfigSource } from '../activities/config/types';
+import { SETUP_FAILURE_TYPES } from '../activities/failures';
+import { DEFAULT_TASK_QUEUE } from '../worker/createWorker';
+import type { hexIngestion } from '../workflows';
+import { progressQuery, type IngestionSummary } from '../workflows/messages';
+
+export interface StartOptions {
+  /** A workflow file path (read by the worker) or the parsed file with `${...}` secrets left unresolved. */
+  source: ConfigSource;
+  taskQueue?: string;
+  /** Whether this process holds the secrets (embedded worker); otherwise only the worker must. */
+  checkSecrets?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One ingestion per dashboard service: the workflow id is derived from the service name. */
+export function workflowIdFor(serviceName: string): string {
+  return `hexmeta-ingestion-${serviceName}`;
+}
+
+/** Validates the configuration here (fails before anything is written) and gives the workflow input. */
+export function prepareSource(options: StartOptions): { source: ConfigSource; serviceName: string } {
+  const source: ConfigSource = 'configPath' in options.source
+    ? { configPath: resolve(options.source.configPath) }
+    : options.source;
+  const config = resolveConfig(source, options.env ?? process.env, options.checkSecrets ?? true);
+  return { source, serviceName: config.plan.serviceName };
+}
+
+/**
+ * Starts the ingestion, or attaches to the one already running for the same service (a second start never
+ * runs two ingestions of one service side by side).
+ */
+export async function startIngestion(client: Client, options: StartOptions): Promise<WorkflowHandle<typeof hexIngestion>> {
+  const { source, serviceName } = prepareSource(options);
+  return client.workflow.start('hexIngestion', {
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowId: workflowIdFor(serviceName),
+    args: [{ source }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  }) as Promise<WorkflowHandle<typeof hexIngestion>>;
+}
+
+export async function getProgress(client: Client, serviceName: string): Promise<IngestionSummary> {
+  return client.workflow.getHandle(workflowIdFor(serviceName)).query(progressQuery);
+}
+
+/** The failure type at the root of a failed run (ConfigError, AuthenticationError, ...). */
+export function failureTypeOf(error: unknown): string | null {
+  let cause: unknown = error instanceof WorkflowFailedError ? error.cause : error;
+  let type: string | null = null;
+  while (cause && typeof cause === 'object') {
+    const c = cause as { type?: string; cause?: unknown };
+    if (typeof c.type === 'string') type = c.type;
+    cause = c.cause;
+  }
+  return type;
+}
+
+export function isSetupFailure(error: unknown): boolean {
+  const type = failureTypeOf(error);
+  return type !== null && (SETUP_FAILURE_TYPES as readonly string[]).includes(type);
+}
+
+/** Innermost failure message (the activity's own words). */
+export function rootMessage(error: unknown): string {
+  let cause: unknown = error;
+  let message = error instanceof Error ? error.message : String(error);
+  while (cause && typeof cause === 'object' && 'cause' in cause && (cause as { cause?: unknown }).cause) {
+    cause = (cause as { cause: unknown }).cause;
+    if (cause instanceof Error && cause.message) message = cause.message;
+  }
+  return message;
+}
+
+export { literalSecretPaths };

@@ -1,0 +1,35 @@
+import type { IngestionSummary } from '../workflows/messages';
+
+export const EXIT_OK = 0;
+export const EXIT_ITEM_FAILURES = 1;
+export const EXIT_SETUP_FAILED = 2;
+
+export function exitCodeOf(summary: IngestionSummary): number {
+  return summary.failuresTotal > 0 ? EXIT_ITEM_FAILURES : EXIT_OK;
+}
+
+export function progressLine(s: IngestionSummary): string {
+  return `[${s.phase}] pages ${s.pagesRead} · projects ${s.projectsSeen} (filtered ${s.projectsFiltered}) · dashboards `
+    + `+${s.dashboardsCreated} ~${s.dashboardsUpdated} =${s.dashboardsUnchanged} · failures ${s.failuresTotal}`;
+}
+
+/** Human summary in the spirit of OpenMetadata's end-of-run output. */
+export function formatSummary(s: IngestionSummary): string {
+  const lines = [
+    `Hex ingestion of service ${s.serviceName ?? '?'}: ${s.phase}`,
+    `  Projects seen:        ${s.projectsSeen} (${s.pagesRead} pages, ${s.runs} workflow run(s))`,
+    `  Filtered:             ${s.projectsFiltered}`,
+    `  Dashboards created:   ${s.dashboardsCreated}`,
+    `  Dashboards updated:   ${s.dashboardsUpdated}`,
+    `  Dashboards unchanged: ${s.dashboardsUnchanged}`,
+    `  Tags attached:        ${s.tagsAttached}`,
+    `  Owners resolved:      ${s.ownersResolved} (unresolved ${s.ownersUnresolved})`,
+    `  Warnings:             ${s.warningsTotal}`,
+    `  Failures:             ${s.failuresTotal}`,
+  ];
+  if (s.failures.length) {
+    lines.push(s.failuresTotal > s.failures.length ? `First ${s.failures.length} failures:` : 'Failures:');
+    for (const f of s.failures) lines.push(`  - ${f.item}: ${f.reason}`);
+  }
+  return lines.join('\n');
+}

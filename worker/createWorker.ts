@@ -1,0 +1,23 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+
+export const DEFAULT_TASK_QUEUE = 'hexmeta';
+
+export interface HexWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A worker running the hexmeta workflow and activities. */
+export function createHexWorker(options: HexWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities(options.env ?? process.env),
+    maxConcurrentActivityTaskExecutions: 20,
+  });
+}

@@ -1,0 +1,1 @@
+export { hexIngestion } from './hexIngestion';

@@ -1,0 +1,27 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { IngestionPlan, ConfigSource } from '../activities/config/types';
+import type { ItemReport, PageCounts } from '../activities/types';
+
+export type Phase = 'preparing' | 'dashboards' | 'lineage' | 'finishing' | 'done';
+
+/** What a run has done so far; returned at the end and answered by the `progress` query meanwhile. */
+export interface IngestionSummary extends PageCounts {
+  serviceName: string | null;
+  phase: Phase;
+  pagesRead: number;
+  /** Runs of this workflow chain (continue-as-new). */
+  runs: number;
+  openMetadataVersion: string | null;
+  warnings: ItemReport[];
+  failures: ItemReport[];
+  warningsTotal: number;
+  failuresTotal: number;
+}
+
+/** Workflow input: where to read the configuration, plus state carried over continue-as-new. */
+export interface IngestionInput {
+  source: ConfigSource;
+  resume?: { plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string };
+}
+
+export const progressQuery = defineQuery<IngestionSummary>('progress');
