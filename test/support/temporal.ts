@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { findTemporalCli } from '../../client/temporal';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function temporalBinary(): string {
+  const bin = process.env.HEXMETA_TEST_TEMPORAL_BIN ?? findTemporalCli();
+  if (!bin) throw new Error('the temporal CLI is needed for the tests (npm test installs it)');
+  return bin;
+}
+
+export interface DevServer {
+  address: string;
+  dbFile: string;
+  process: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** A Temporal dev server of the test's own (for tests that kill or restart the server). */
+export async function startDevServer(dbFile = join(mkdtempSync(join(tmpdir(), 'hexmeta-temporal-')), 'temporal.db'), port?: number): Promise<DevServer> {
+  const chosen = port ?? await freePort();
+  const address = `127.0.0.1:${chosen}`;
+  const child = spawn(temporalBinary(), [
+    'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(chosen), '--db-filename', dbFile, '--log-level', 'error',
+  ], { stdio: 'ignore' });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.healthService.check({});
+      await connection.close();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Temporal dev server did not start at ${address}: ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  return {
+    address, dbFile, process: child,
+    stop: (signal = 'SIGTERM') => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    }),
+  };
+}
+
+let shared: Promise<{ address: string; server?: DevServer }> | null = null;
+
+/** The suite's dev server (started by `npm test`), or one started for this test file when run alone. */
+export function suiteTemporal(): Promise<{ address: string; server?: DevServer }> {
+  if (!shared) {
+    const address = process.env.HEXMETA_TEST_TEMPORAL_ADDRESS;
+    shared = address ? Promise.resolve({ address }) : startDevServer().then((server) => ({ address: server.address, server }));
+  }
+  return shared;
+}
+
+export async function stopSuiteTemporal(): Promise<void> {
+  if (!shared) return;
+  const { server } = await shared;
+  await server?.stop();
+  shared = null;
+}
+
+export async function temporalClient(address: string): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address });
+  return { client: new Client({ connection }), close: () => connection.close() };
+}
