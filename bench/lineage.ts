@@ -1,0 +1,91 @@
+/**
+ * Lineage extraction benchmark over the shared corpus: precision, recall and exact match of our extractor
+ * (default 'auto' strategy and 'parser-first') against plain node-sql-parser `tableList`, plus queries/second
+ * on one core. Run: `npx tsx bench/lineage.ts [--seconds N]`.
+ */
+import { rulesFor } from '../activities/lineage/dialectRules';
+import { extractTables } from '../activities/lineage/extractTables';
+import { parserTableList } from '../activities/lineage/parserTables';
+import { qualifyName, storedParts } from '../activities/lineage/tableNames';
+import { CORPUS, type CorpusCase } from '../test/unit/lineage/corpus';
+
+type Extractor = (c: CorpusCase) => string[];
+
+const ours: Extractor = (c) => extractTables({
+  sql: c.sql, dialect: c.dialect, defaultDatabase: c.defaultDatabase, defaultSchema: c.defaultSchema,
+}).tables;
+
+const oursParserFirst: Extractor = (c) => extractTables({
+  sql: c.sql, dialect: c.dialect, defaultDatabase: c.defaultDatabase, defaultSchema: c.defaultSchema, strategy: 'parser-first',
+}).tables;
+
+/**
+ * node-sql-parser's own answer: the `select::db::table` entries of `tableList`, with the same case folding
+ * and default qualification applied so that only which tables were found is compared, not their spelling.
+ */
+const baseline: Extractor = (c) => {
+  const rules = rulesFor(c.dialect);
+  const list = parserTableList(c.sql, rules.parserDatabase ?? 'mysql') ?? [];
+  const names = new Set<string>();
+  for (const entry of list) {
+    const [kind, db, table] = entry.split('::');
+    if (kind !== 'select') continue;
+    const parts = [...(db && db !== 'null' ? db.split('.') : []), table].map((text) => ({ text, quoted: false }));
+    names.add(qualifyName(storedParts(parts, rules), { database: c.defaultDatabase ?? null, schema: c.defaultSchema ?? null }, rules).name);
+  }
+  return [...names].sort();
+};
+
+interface Score { precision: number; recall: number; exact: number; failures: string[] }
+
+function score(extract: Extractor): Score {
+  let truePositives = 0; let predicted = 0; let expected = 0; let exact = 0;
+  const failures: string[] = [];
+  for (const c of CORPUS) {
+    const got = new Set(extract(c));
+    const want = new Set(c.expected);
+    predicted += got.size; expected += want.size;
+    let hits = 0;
+    for (const name of got) if (want.has(name)) hits++;
+    truePositives += hits;
+    if (hits === want.size && got.size === want.size) exact++;
+    else failures.push(c.name);
+  }
+  return {
+    precision: predicted ? truePositives / predicted : 1, recall: expected ? truePositives / expected : 1,
+    exact: exact / CORPUS.length, failures,
+  };
+}
+
+function throughput(extract: Extractor, seconds: number): number {
+  for (const c of CORPUS) extract(c); // warm-up: grammar loading and JIT
+  const deadline = performance.now() + seconds * 1000;
+  let queries = 0;
+  const started = performance.now();
+  while (performance.now() < deadline) {
+    for (const c of CORPUS) extract(c);
+    queries += CORPUS.length;
+  }
+  return queries / ((performance.now() - started) / 1000);
+}
+
+function main(): void {
+  const secondsFlag = process.argv.indexOf('--seconds');
+  const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 2;
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`.padStart(7);
+  console.log(`corpus: ${CORPUS.length} queries, ${new Set(CORPUS.map((c) => c.dialect)).size} dialects`);
+  console.log(`${'extractor'.padEnd(38)} precision  recall   exact  queries/s`);
+  const rows: Array<[string, Extractor]> = [
+    ['hexmeta extractTables (auto)', ours],
+    ['hexmeta extractTables (parser-first)', oursParserFirst],
+    ['node-sql-parser tableList', baseline],
+  ];
+  for (const [label, extract] of rows) {
+    const result = score(extract);
+    const rate = throughput(extract, seconds);
+    console.log(`${label.padEnd(38)} ${percent(result.precision)} ${percent(result.recall)} ${percent(result.exact)}  ${rate.toFixed(0).padStart(9)}`);
+    if (process.argv.includes('--verbose')) for (const name of result.failures) console.log(`    not exact: ${name}`);
+  }
+}
+
+main();

@@ -1,0 +1,42 @@
+import { casesFor } from './corpusHelpers';
+
+export const bigQueryCases = casesFor('bigquery', { defaultDatabase: 'acme-prod', defaultSchema: null }, [
+  ['whole path in backticks', "select * from `acme-prod.marketing.campaign_spend` where spend_date >= '2025-01-01'", ['acme-prod.marketing.campaign_spend']],
+  ['dataset.table uses project', 'select * from marketing.Leads', ['acme-prod.marketing.Leads']],
+  ['case kept', 'select * from `Acme-Prod`.Marketing.Leads l join acme-prod.marketing.leads m on true', ['Acme-Prod.Marketing.Leads', 'acme-prod.marketing.leads']],
+  ['wildcard table', 'select event_name, count(*) from `acme-prod.analytics_123.events_*` where _table_suffix between \'20250101\' and \'20250131\' group by 1',
+    ['acme-prod.analytics_123.events_*']],
+  ['unquoted wildcard and dashed project', 'select * from other-proj.logs.requests_* r', ['other-proj.logs.requests_*']],
+  ['unnest', 'select * from unnest([1, 2, 3]) as n', []],
+  ['implicit unnest of array column', 'select o.id, item.sku from shop.orders o, o.items as item left join unnest(o.tags) t', ['acme-prod.shop.orders']],
+  ['cte', 'with s as (select * from shop.sessions) select * from s, shop.users u where s.uid = u.id', ['acme-prod.shop.sessions', 'acme-prod.shop.users']],
+  ['triple quoted and raw strings', "select '''from fake''' a, r\"from fake2\" b, \"from fake3\" c from shop.items # from hash_comment", ['acme-prod.shop.items']],
+  ['table function', 'select * from shop.top_items(10)', []],
+  ['named parameters', 'select * from shop.orders where created_at > @start and region = @region', ['acme-prod.shop.orders']],
+  ['merge', 'merge shop.inventory t using shop.inventory_delta s on t.sku = s.sku when matched then update set qty = s.qty', ['acme-prod.shop.inventory_delta']],
+  ['ctas', 'create or replace table tmp.x as select * from shop.orders', ['acme-prod.shop.orders']],
+  ['insert', 'insert into shop.archive (id) select id from shop.orders where dt < current_date()', ['acme-prod.shop.orders']],
+  ['select except', 'select * except (ssn) from hr.employees', ['acme-prod.hr.employees']],
+  ['with offset', 'select x, off from unnest([\'a\']) x with offset as off join shop.t on true', ['acme-prod.shop.t']],
+  ['no project default', 'select * from shop.orders', ['shop.orders'], { defaultDatabase: null }],
+  ['information schema', 'select * from shop.INFORMATION_SCHEMA.TABLES', ['shop.INFORMATION_SCHEMA.TABLES']],
+]);
+
+export const databricksCases = casesFor('databricks', { defaultDatabase: 'main', defaultSchema: 'default' }, [
+  ['three part lower', 'SELECT * FROM Main.Sales.Orders', ['main.sales.orders']],
+  ['backticks fold too', 'select * from `Hive_Metastore`.`Raw`.`Events`', ['Hive_Metastore.Raw.Events']],
+  ['unqualified', 'select * from trips', ['main.default.trips']],
+  ['schema qualified', 'select * from nyctaxi.trips t join nyctaxi.zones z on t.zone = z.id', ['main.nyctaxi.trips', 'main.nyctaxi.zones']],
+  ['explode lateral view', 'select id, tag from events lateral view explode(tags) t as tag', ['main.default.events']],
+  ['range function', 'select * from range(10)', []],
+  ['cte', 'with a as (select * from bronze.raw) select * from a', ['main.bronze.raw']],
+  ['insert overwrite', 'insert overwrite table silver.clean select * from bronze.raw where ok', ['main.bronze.raw']],
+  ['insert into table', 'insert into table silver.clean select * from bronze.raw2', ['main.bronze.raw2']],
+  ['use catalog and schema', 'use catalog dev;\nuse schema sandbox;\nselect * from t1', ['dev.sandbox.t1']],
+  ['use database means schema', 'use database gold;\nselect * from kpis', ['main.gold.kpis']],
+  ['double quoted is a string', 'select "from x" as label from gold.kpis', ['main.gold.kpis']],
+  ['merge', 'merge into gold.dim t using silver.dim_updates s on t.id = s.id when matched then update set *', ['main.silver.dim_updates']],
+  ['ctas', 'create or replace table gold.agg as select k, count(*) from silver.facts group by k', ['main.silver.facts']],
+  ['jinja', "select * from gold.sales where dt = '{{ run_date }}'", ['main.gold.sales']],
+  ['union', 'select * from a.x union all select * from b.y', ['main.a.x', 'main.b.y']],
+]);

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DIALECTS } from '../../../activities/lineage/dialect';
+import { extractTables, MAX_PARSER_CHARS, MAX_SQL_CHARS } from '../../../activities/lineage/extractTables';
+import { parseHexComment } from '../../../activities/lineage/hexComment';
+import { CORPUS } from './corpus';
+
+describe('extractTables over the corpus', () => {
+  for (const testCase of CORPUS) {
+    it(testCase.name, () => {
+      const result = extractTables({
+        sql: testCase.sql, dialect: testCase.dialect,
+        defaultDatabase: testCase.defaultDatabase, defaultSchema: testCase.defaultSchema,
+      });
+      assert.deepEqual(result.tables, [...testCase.expected].sort());
+      assert.ok(parseHexComment(testCase.sql), 'every corpus query carries a Hex comment');
+    });
+  }
+
+  it('covers every dialect with at least 15 cases and at least 150 in all', () => {
+    assert.ok(CORPUS.length >= 150);
+    for (const dialect of DIALECTS) {
+      assert.ok(CORPUS.filter((c) => c.dialect === dialect).length >= 15, dialect);
+    }
+  });
+});
+
+describe('extractTables warnings and fallbacks', () => {
+  it('warns when a name cannot be fully qualified', () => {
+    const result = extractTables({ sql: 'select * from crm.accounts', dialect: 'snowflake' });
+    assert.deepEqual(result.tables, ['CRM.ACCOUNTS']);
+    assert.equal(result.warnings.length, 1);
+    assert.match(result.warnings[0], /CRM\.ACCOUNTS.*not fully qualified/);
+  });
+
+  it('gives no warnings for a clean, fully qualified query', () => {
+    const result = extractTables({ sql: 'select * from a.b.c join a.b.d using (id)', dialect: 'trino' });
+    assert.deepEqual(result, { tables: ['a.b.c', 'a.b.d'], warnings: [] });
+  });
+
+  it('falls back to the token scan with a warning when the parser rejects broken SQL', () => {
+    const sql = 'select * from sales.orders o join (select * from sales.refunds r where r.amount > (1 + 2) x on x.id = o.id';
+    const result = extractTables({ sql, dialect: 'postgres', defaultDatabase: 'db' });
+    assert.deepEqual(result.tables, ['db.sales.orders', 'db.sales.refunds']);
+    assert.ok(result.warnings.some((w) => /rejected by the SQL parser/.test(w)));
+    assert.ok(result.warnings.some((w) => /unbalanced parentheses/.test(w)));
+  });
+
+  it('parser-first: reads with node-sql-parser and drops templated names', () => {
+    const sql = 'select * from {{ source_table }} s join shop.items i on i.id = s.id';
+    const result = extractTables({ sql, dialect: 'bigquery', defaultDatabase: 'p', strategy: 'parser-first' });
+    assert.deepEqual(result.tables, ['p.shop.items']);
+    assert.ok(!result.warnings.some((w) => /rejected/.test(w)), 'the parser accepted the statement');
+  });
+
+  it('parser-first: falls back to the token scan with a warning when the grammar rejects the statement', () => {
+    const sql = 'select * from shop.orders o join shop.items i on i.oid = o.id qualify row_number() over (partition by o.id order by i.id) = 1';
+    const result = extractTables({ sql, dialect: 'mysql', strategy: 'parser-first' });
+    assert.deepEqual(result.tables, ['shop.items', 'shop.orders']);
+    assert.ok(result.warnings.some((w) => /rejected by the SQL parser/.test(w)));
+  });
+
+  it('parser-first strategy gives the same answer on plain SQL', () => {
+    const sql = 'with x as (select * from raw.a) select * from x join raw.b on x.id = b.id';
+    const auto = extractTables({ sql, dialect: 'snowflake', defaultDatabase: 'DB' });
+    const parserFirst = extractTables({ sql, dialect: 'snowflake', defaultDatabase: 'DB', strategy: 'parser-first' });
+    assert.deepEqual(parserFirst, auto);
+    assert.deepEqual(auto.tables, ['DB.RAW.A', 'DB.RAW.B']);
+  });
+
+  it('reports a templated table name it cannot resolve', () => {
+    const result = extractTables({ sql: 'select * from {{ source_table }} join s.t on true', dialect: 'bigquery', defaultDatabase: 'p' });
+    assert.deepEqual(result.tables, ['p.s.t']);
+    assert.ok(result.warnings.some((w) => w.includes('{{ source_table }}')));
+  });
+
+  it('never throws on odd input', () => {
+    for (const dialect of DIALECTS) {
+      for (const sql of ['', ';;;', ')))(((', "select 'unterminated", 'select "x', '/* open', 'from', 'select * from', 'with a as', '{{', '$$', 'use']) {
+        const result = extractTables({ sql, dialect });
+        assert.ok(Array.isArray(result.tables) && Array.isArray(result.warnings));
+      }
+    }
+  });
+
+  it('refuses an unknown dialect', () => {
+    assert.throws(() => extractTables({ sql: 'select 1', dialect: 'oracle' as never }), /unknown SQL dialect "oracle"/);
+  });
+
+  it('keeps USE scoped to the text it appears in', () => {
+    const first = extractTables({ sql: 'use database OTHER; select * from s.t', dialect: 'snowflake' });
+    const second = extractTables({ sql: 'select * from s.t', dialect: 'snowflake', defaultDatabase: 'DB' });
+    assert.deepEqual(first.tables, ['OTHER.S.T']);
+    assert.deepEqual(second.tables, ['DB.S.T']);
+  });
+});
+
+describe('extractTables time bound', () => {
+  const pathological = [
+    'select ' + '('.repeat(1400) + '1 from t',
+    'select ' + 'coalesce('.repeat(200) + 'a' + ', 1)'.repeat(200) + ' from t)',
+    'select * from a ' + 'join b on '.repeat(280),
+    'select ' + Array.from({ length: 400 }, (_, i) => `c${i}`).join(' + ') + ' from t where (',
+  ];
+  for (const [index, sql] of pathological.entries()) {
+    it(`finishes pathological statement ${index + 1} (${sql.length} chars) within 250 ms in every dialect`, () => {
+      assert.ok(sql.length <= MAX_PARSER_CHARS, 'small enough for the parser to be tried');
+      for (const dialect of DIALECTS) {
+        const started = performance.now();
+        extractTables({ sql, dialect });
+        const elapsed = performance.now() - started;
+        assert.ok(elapsed < 250, `${dialect}: ${elapsed.toFixed(0)} ms`);
+      }
+    });
+  }
+
+  it('cuts text over the size guard and says so', () => {
+    const sql = 'select * from s.t where x = ' + '('.repeat(MAX_SQL_CHARS * 2) + ')'.repeat(MAX_SQL_CHARS * 2);
+    const started = performance.now();
+    const result = extractTables({ sql, dialect: 'postgres', defaultDatabase: 'db' });
+    assert.ok(performance.now() - started < 250);
+    assert.deepEqual(result.tables, ['db.s.t']);
+    assert.ok(result.warnings.some((w) => /cut to the first/.test(w)));
+  });
+});
