@@ -19,6 +19,10 @@ export interface Connected {
 export class RunCache {
   readonly owners = new Map<string, Promise<EntityReference | null>>();
   readonly tags = new Map<string, Promise<boolean>>();
+  readonly tables = new Map<string, Promise<EntityReference | null>>();
+  readonly dashboards = new Map<string, Promise<EntityReference | null>>();
+  /** table id > dashboard id pairs already written this run. */
+  readonly edges = new Set<string>();
   classificationReady: Promise<void> | null = null;
 }
 

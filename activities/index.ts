@@ -2,8 +2,9 @@ import { Context } from '@temporalio/activity';
 import { WorkerState } from './context';
 import { toActivityFailure } from './failures';
 import { ingestProjectPage } from './ingestPage';
+import { lineageForPrefix } from './lineagePrefix';
 import { prepareIngestion } from './prepare';
-import type { PageInput, PageResult, PrepareInput, PrepareResult } from './types';
+import type { LineageInput, LineageResult, PageInput, PageResult, PrepareInput, PrepareResult } from './types';
 
 /** Keeps long activities visibly alive while they wait on rate limits or slow services. */
 async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
@@ -32,6 +33,14 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
           const conn = state.connect(input.source);
           return ingestProjectPage(conn, state.runCache(input.runKey), input);
         });
+      } catch (error) {
+        throw toActivityFailure(error, state.secretsOf(input.source));
+      }
+    },
+    async lineageForPrefix(input: LineageInput): Promise<LineageResult> {
+      try {
+        const conn = state.connect(input.source);
+        return await lineageForPrefix(conn, state.runCache(input.runKey), input);
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }

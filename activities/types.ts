@@ -44,3 +44,31 @@ export interface PageResult {
 }
 
 export const REPORT_LIMIT = 100;
+
+export interface LineageCounts {
+  queriesRead: number;
+  hexQueries: number;
+  tablesResolved: number;
+  tablesUnresolved: number;
+  tablesOutsidePrefix: number;
+  /** Hex queries whose project has no dashboard in this service (filtered, deleted, other workspace). */
+  projectsUnknown: number;
+  edgesWritten: number;
+}
+
+export interface LineageInput {
+  source: ConfigSource;
+  plan: IngestionPlan;
+  runKey: string;
+  /** One entry of lineageInformation.dbServicePrefixes. */
+  prefix: string;
+  /** ISO-8601 UTC bounds of the history read, fixed once per run. */
+  window: { start: string; end: string };
+}
+
+export interface LineageResult {
+  prefix: string;
+  dialect: string | null;
+  counts: LineageCounts;
+  warnings: ItemReport[];
+}

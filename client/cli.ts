@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest';
+import { runWorker } from '../worker/main';
 
 export function buildCli(): Command {
   const program = new Command('hexmeta')
@@ -22,7 +23,6 @@ export function buildCli(): Command {
     .description('run a long-lived worker against TEMPORAL_ADDRESS (stops gracefully on SIGINT/SIGTERM)')
     .option('--task-queue <name>', 'Temporal task queue')
     .action(async (opts) => {
-      const { runWorker } = await import('../worker/main');
       await runWorker({ taskQueue: opts.taskQueue });
     });
 

@@ -15,6 +15,14 @@ const setup = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
+const lineageSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 const pages = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20 seconds',
@@ -26,8 +34,18 @@ function newSummary(): IngestionSummary {
     serviceName: null, phase: 'preparing', pagesRead: 0, runs: 1, openMetadataVersion: null,
     projectsSeen: 0, projectsFiltered: 0, dashboardsCreated: 0, dashboardsUpdated: 0, dashboardsUnchanged: 0,
     ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0,
-    warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0,
+    warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, lineage: [],
   };
+}
+
+function rootMessage(error: unknown): string {
+  let current: any = error;
+  let message = current?.message ?? String(error);
+  while (current?.cause) {
+    current = current.cause;
+    if (current.message) message = current.message;
+  }
+  return message;
 }
 
 function addReports(list: ItemReport[], more: ItemReport[]): void {
@@ -45,9 +63,13 @@ export async function hexIngestion(input: IngestionInput): Promise<IngestionSumm
 
   let plan = input.resume?.plan;
   const runKey = input.resume?.runKey ?? workflowInfo().workflowId + '/' + workflowInfo().runId;
+  // Fixed once per run (workflow time is deterministic), so retries and resumed runs read the same history.
+  const now = Date.now();
+  const window = input.resume?.window ?? { start: '', end: new Date(now).toISOString() };
   if (!plan) {
     const prepared = await setup.prepareIngestion({ source: input.source });
     plan = prepared.plan;
+    window.start = new Date(now - plan.lookbackDays * DAY_MS).toISOString();
     summary.serviceName = plan.serviceName;
     summary.openMetadataVersion = prepared.openMetadataVersion;
     summary.warningsTotal += prepared.warnings.length;
@@ -69,10 +91,29 @@ export async function hexIngestion(input: IngestionInput): Promise<IngestionSumm
       cursor = page.next;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
-        await continueAsNew<typeof hexIngestion>({ source: input.source, resume: { plan, cursor, summary, runKey } });
+        await continueAsNew<typeof hexIngestion>({ source: input.source, resume: { plan, cursor, summary, runKey, window } });
       }
     } while (cursor !== null);
   }
+
+  summary.phase = 'lineage';
+  const prefixes = plan.dbServicePrefixes.slice(summary.lineage.length);
+  const outcomes = await Promise.allSettled(
+    prefixes.map((prefix) => lineageSteps.lineageForPrefix({ source: input.source, plan: plan!, runKey, prefix, window })),
+  );
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') {
+      summary.lineage.push(outcome.value);
+      summary.warningsTotal += outcome.value.warnings.length;
+      addReports(summary.warnings, outcome.value.warnings);
+    } else {
+      // One warehouse failing never fails the run: its lineage is missing, and the summary says so.
+      const reason = rootMessage(outcome.reason);
+      summary.lineage.push({ prefix: prefixes[i], dialect: null, counts: null, warnings: [{ item: prefixes[i], reason }] } as never);
+      summary.warningsTotal++;
+      addReports(summary.warnings, [{ item: prefixes[i], reason: `lineage failed after retries: ${reason}` }]);
+    }
+  });
 
   summary.phase = 'done';
   return summary;

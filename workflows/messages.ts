@@ -1,6 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { IngestionPlan, ConfigSource } from '../activities/config/types';
-import type { ItemReport, PageCounts } from '../activities/types';
+import type { ItemReport, LineageResult, PageCounts } from '../activities/types';
 
 export type Phase = 'preparing' | 'dashboards' | 'lineage' | 'finishing' | 'done';
 
@@ -16,12 +16,14 @@ export interface IngestionSummary extends PageCounts {
   failures: ItemReport[];
   warningsTotal: number;
   failuresTotal: number;
+  /** One entry per lineageInformation.dbServicePrefixes entry, in order, once its step has ended. */
+  lineage: LineageResult[];
 }
 
 /** Workflow input: where to read the configuration, plus state carried over continue-as-new. */
 export interface IngestionInput {
   source: ConfigSource;
-  resume?: { plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string };
+  resume?: { plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string } };
 }
 
 export const progressQuery = defineQuery<IngestionSummary>('progress');

@@ -107,6 +107,32 @@ export class OpenMetadataClient {
     return { dashboards: data.data ?? [], after: data.paging?.after ?? null };
   }
 
+  getTable(fqn: string) {
+    return this.getOrNull<EntityReference & { fullyQualifiedName: string }>(`/tables/name/${fqnPath(fqn)}`);
+  }
+
+  /** Table FQNs matching a wildcard FQN pattern (case-insensitive on the server's side). */
+  async searchTableFqns(pattern: string): Promise<string[]> {
+    const { data } = await this.http.request<{ hits?: { hits?: { _source?: { fullyQualifiedName?: string } }[] } }>({
+      method: 'GET',
+      url: '/search/fieldQuery',
+      params: { fieldName: 'fullyQualifiedName', fieldValue: pattern, from: 0, size: 10, index: 'table_search_index', deleted: false },
+    });
+    return (data?.hits?.hits ?? []).map((h) => h._source?.fullyQualifiedName).filter((f): f is string => Boolean(f));
+  }
+
+  getDatabaseService(name: string) {
+    return this.getOrNull<{ name: string; serviceType?: string; connection?: { config?: Record<string, unknown> } }>(
+      `/services/databaseServices/name/${fqnPath(name)}`,
+    );
+  }
+
+  async putLineage(from: EntityReference, to: EntityReference, lineageDetails?: Record<string, unknown>): Promise<void> {
+    const edge: Record<string, unknown> = { fromEntity: { id: from.id, type: from.type }, toEntity: { id: to.id, type: to.type } };
+    if (lineageDetails) edge.lineageDetails = lineageDetails;
+    await this.http.request({ method: 'PUT', url: '/lineage', data: { edge } }, [200, 201]);
+  }
+
   async softDeleteDashboard(id: string): Promise<void> {
     await this.http.request({ method: 'DELETE', url: `/dashboards/${id}`, params: { recursive: true, hardDelete: false } });
   }

@@ -1,0 +1,143 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Connected, RunCache } from './context';
+import { extractTables } from './lineage/extractTables';
+import { parseHexComment } from './lineage/hexComment';
+import { buildFqn } from './openmetadata/fqn';
+import {
+  exactTableFqn, parsePrefix, tableLocation, tableSearchPattern, withinPrefix, type ServicePrefix,
+} from './openmetadata/tables';
+import type { EntityReference } from './openmetadata/types';
+import { findWarehouseConnection } from './warehouses/connection';
+import { createHistorySource } from './warehouses';
+import type { HistoryCursor, HistoryRow, QueryHistorySource } from './warehouses/types';
+import type { Dialect } from './lineage/dialect';
+import { REPORT_LIMIT, type ItemReport, type LineageCounts, type LineageInput, type LineageResult } from './types';
+
+export const HISTORY_PAGE_SIZE = 500;
+/** Enough of the SQL to recognise the query in OpenMetadata's lineage panel. */
+export const MAX_LINEAGE_SQL_CHARS = 4_000;
+
+export function emptyLineageCounts(): LineageCounts {
+  return { queriesRead: 0, hexQueries: 0, tablesResolved: 0, tablesUnresolved: 0, projectsUnknown: 0, edgesWritten: 0, tablesOutsidePrefix: 0 };
+}
+
+interface ResumePoint {
+  cursor: HistoryCursor | null;
+  counts: LineageCounts;
+}
+
+async function resolveTable(conn: Connected, cache: RunCache, prefix: ServicePrefix, name: string, dialect: Dialect): Promise<EntityReference | null> {
+  const key = `${prefix.service}|${dialect}|${name}`;
+  let found = cache.tables.get(key);
+  if (!found) {
+    found = (async () => {
+      const location = tableLocation(name, dialect);
+      const exact = exactTableFqn(prefix.service, location);
+      if (exact) {
+        const table = await conn.openMetadata.getTable(exact);
+        if (table) return { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName };
+      }
+      // Case-insensitive fallback, and completion of names the SQL left partly unqualified.
+      const candidates = await conn.openMetadata.searchTableFqns(tableSearchPattern(prefix.service, location));
+      const inPrefix = candidates.filter((fqn) => withinPrefix(fqn, prefix));
+      if (inPrefix.length !== 1) return null;
+      const table = await conn.openMetadata.getTable(inPrefix[0]);
+      return table ? { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName } : null;
+    })();
+    cache.tables.set(key, found);
+    found.catch(() => cache.tables.delete(key));
+  }
+  return found;
+}
+
+function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<EntityReference | null> {
+  let found = cache.dashboards.get(projectId);
+  if (!found) {
+    found = conn.openMetadata.getDashboard(buildFqn(serviceName, projectId), '').then((d) => (d && !d.deleted ? { id: d.id, type: 'dashboard' } : null));
+    cache.dashboards.set(projectId, found);
+    found.catch(() => cache.dashboards.delete(projectId));
+  }
+  return found;
+}
+
+/**
+ * Lineage for one `dbServicePrefixes` entry: pages through that warehouse's query history in the run's time
+ * window, keeps the SQL Hex sent, and writes table -> dashboard edges. Each page is a heartbeat resume point,
+ * so a retried attempt continues where the last one stopped.
+ */
+export async function lineageForPrefix(conn: Connected, cache: RunCache, input: LineageInput): Promise<LineageResult> {
+  const prefix = parsePrefix(input.prefix);
+  const warnings: ItemReport[] = [];
+  const warn = (item: string, reason: string) => {
+    if (warnings.length < REPORT_LIMIT) warnings.push({ item, reason });
+  };
+  const resume = Context.current().info.heartbeatDetails as ResumePoint | undefined;
+  const counts = resume?.counts ?? emptyLineageCounts();
+  let cursor = resume?.cursor ?? null;
+
+  const lookup = await findWarehouseConnection(conn.openMetadata, conn.config.file.warehouses, prefix.service);
+  if ('problem' in lookup) {
+    warn(prefix.service, `no lineage from this warehouse: ${lookup.problem}`);
+    return { prefix: input.prefix, dialect: null, counts, warnings };
+  }
+  let source: QueryHistorySource;
+  try {
+    source = createHistorySource(lookup.config, conn.config.file.queryHistory?.[prefix.service]);
+  } catch (error) {
+    warn(prefix.service, `no lineage from this warehouse: ${(error as Error).message}`);
+    return { prefix: input.prefix, dialect: null, counts, warnings };
+  }
+  try {
+    do {
+      const page = await source.readPage(input.window, cursor, HISTORY_PAGE_SIZE);
+      for (const row of page.rows) await lineageOfRow(row);
+      cursor = page.next;
+      Context.current().heartbeat({ cursor, counts } satisfies ResumePoint);
+    } while (cursor);
+  } catch (error) {
+    if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
+      warn(prefix.service, `no lineage from this warehouse: ${error.message}`);
+      return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+    }
+    throw error;
+  } finally {
+    await source.close().catch(() => undefined);
+  }
+  return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+
+  async function lineageOfRow(row: HistoryRow): Promise<void> {
+    counts.queriesRead++;
+    const hex = parseHexComment(row.sql);
+    if (!hex) return;
+    counts.hexQueries++;
+    const dashboard = await dashboardOf(conn, cache, input.plan.serviceName, hex.projectId);
+    if (!dashboard) {
+      counts.projectsUnknown++;
+      return;
+    }
+    const { tables } = extractTables({ sql: row.sql, dialect: source.dialect, defaultDatabase: row.defaultDatabase, defaultSchema: row.defaultSchema });
+    for (const name of tables) {
+      const table = await resolveTable(conn, cache, prefix, name, source.dialect);
+      if (!table) {
+        counts.tablesUnresolved++;
+        warn(`${prefix.service}:${name}`, `table not found in OpenMetadata (project ${hex.projectId})`);
+        continue;
+      }
+      if (!withinPrefix(table.fullyQualifiedName ?? '', prefix)) {
+        counts.tablesOutsidePrefix++;
+        continue;
+      }
+      counts.tablesResolved++;
+      const key = `${table.id}>${dashboard.id}`;
+      if (cache.edges.has(key)) continue;
+      await conn.openMetadata.putLineage(table, dashboard, {
+        sqlQuery: row.sql.slice(0, MAX_LINEAGE_SQL_CHARS),
+        source: 'DashboardLineage',
+        description: `Hex query history of ${prefix.service}`,
+      });
+      cache.edges.add(key);
+      counts.edgesWritten++;
+    }
+  }
+}
