@@ -18,6 +18,7 @@ export interface Connected {
 /** Per-run lookups (owners by e-mail, tags already written), so each is asked once per run. */
 export class RunCache {
   readonly owners = new Map<string, Promise<EntityReference | null>>();
+  readonly ownersWarned = new Set<string>();
   readonly tags = new Map<string, Promise<boolean>>();
   readonly tables = new Map<string, Promise<EntityReference | null>>();
   readonly dashboards = new Map<string, Promise<EntityReference | null>>();

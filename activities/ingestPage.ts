@@ -88,7 +88,11 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
         if (owner) counts.ownersResolved++;
         else {
           counts.ownersUnresolved++;
-          report(warnings, label(project), `owner ${email} is not an OpenMetadata user or team`);
+          // One warning per e-mail and run: the count above says how many projects it affects.
+          if (!cache.ownersWarned.has(email)) {
+            cache.ownersWarned.add(email);
+            report(warnings, email, `owner e-mail is not an OpenMetadata user or team (first seen on ${label(project)})`);
+          }
         }
       }
       const request = toCreateDashboard(project, {

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest';
 import { runWorker } from '../worker/main';
+import { lineageParse } from './commands/lineageParse';
+import { DIALECTS } from '../activities/lineage/dialect';
 
 export function buildCli(): Command {
   const program = new Command('hexmeta')
@@ -24,6 +26,19 @@ export function buildCli(): Command {
     .option('--task-queue <name>', 'Temporal task queue')
     .action(async (opts) => {
       await runWorker({ taskQueue: opts.taskQueue });
+    });
+
+  const lineage = program.command('lineage').description('tools for understanding lineage');
+  lineage
+    .command('parse')
+    .description('show what the connector sees in SQL: the Hex comment and the tables read')
+    .requiredOption('--dialect <dialect>', `SQL dialect: ${DIALECTS.join('|')}`)
+    .option('--database <name>', 'default database (catalog, BigQuery project) in effect')
+    .option('--schema <name>', 'default schema (BigQuery dataset) in effect')
+    .option('--jsonl', 'read one JSON object per line ({"sql","dialect","default_database","default_schema"}), write one result per line')
+    .argument('[file]', 'SQL file, or - for standard input', '-')
+    .action(async (file: string, opts) => {
+      process.exitCode = await lineageParse({ ...opts, file }, { stdin: process.stdin, stdout: process.stdout });
     });
 
   return program;

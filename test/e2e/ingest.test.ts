@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { makeProject, makeWorkspace, type HexProject } from '../servers/hexServer';
 import { WORKSPACE_USERS } from '../servers/fixtures';
 import { cliEnv, runCli, spawnCli, startWorkerProcess } from '../support/cli';
-import { suiteTemporal, temporalClient } from '../support/temporal';
+import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';
 
 const SPECIAL: HexProject[] = [
@@ -37,6 +37,7 @@ before(async () => {
 
 after(async () => {
   await world?.close();
+  await stopSuiteTemporal();
 });
 
 test('every visible Hex project becomes one dashboard with owner and tags, through a real worker', async () => {
@@ -84,7 +85,8 @@ test('every visible Hex project becomes one dashboard with owner and tags, throu
   }
   const unresolved = kept.filter((p) => !known.includes(p.owner.email)).length;
   assert.equal(summary.ownersUnresolved, unresolved);
-  assert.ok(summary.warnings.some((w: any) => w.reason.includes('nobody@nowhere.example')));
+  assert.ok(summary.warnings.some((w: any) => w.item === 'nobody@nowhere.example'));
+  assert.equal(summary.warnings.filter((w: any) => w.item === 'nobody@nowhere.example').length, 1, 'one warning per unresolved e-mail');
 
   // Secrets never reach the workflow history or the logs.
   const { client, close } = await temporalClient(address);

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { makeWorkspace } from '../servers/hexServer';
 import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
-import { freePort, suiteTemporal } from '../support/temporal';
+import { freePort, stopSuiteTemporal, suiteTemporal } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';
 
 const TASK_QUEUE = 'e2e-setup';
@@ -21,6 +21,7 @@ after(async () => {
   worker?.kill('SIGTERM');
   await worker?.output;
   await world?.close();
+  await stopSuiteTemporal();
 });
 
 function ingest(env: Record<string, string>, mutate?: (doc: any) => void) {
