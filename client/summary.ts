@@ -3,6 +3,8 @@ import type { IngestionSummary } from '../workflows/messages';
 export const EXIT_OK = 0;
 export const EXIT_ITEM_FAILURES = 1;
 export const EXIT_SETUP_FAILED = 2;
+/** Stopped by SIGINT/SIGTERM; the run itself goes on or resumes. */
+export const EXIT_INTERRUPTED = 130;
 
 export function exitCodeOf(summary: IngestionSummary): number {
   return summary.failuresTotal > 0 ? EXIT_ITEM_FAILURES : EXIT_OK;

@@ -1,13 +1,14 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import { startEmbeddedServer } from './devServer';
 
 export interface TemporalTarget {
   client: Client;
   namespace: string;
   /** Set when the dev server runs inside this process; a worker must then run here too. */
-  embedded: { nativeConnection: NativeConnection; address: string } | null;
+  embedded: { nativeConnection: NativeConnection; address: string; uiUrl: string | null } | null;
   close(): Promise<void>;
 }
 
@@ -37,13 +38,29 @@ export async function connectTemporal(options: { stateDir?: string; ui?: boolean
     const connection = await Connection.connect({ address });
     return { client: new Client({ connection, namespace }), namespace, embedded: null, close: () => connection.close() };
   }
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const stateDir = resolve(options.stateDir ?? process.env.HEXMETA_STATE_DIR ?? '.hexmeta');
   mkdirSync(stateDir, { recursive: true });
   const cli = findTemporalCli();
+  if (cli) {
+    const server = await startEmbeddedServer(cli, stateDir, options.ui ?? false);
+    const connection = await Connection.connect({ address: server.address });
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    return {
+      client: new Client({ connection, namespace }),
+      namespace,
+      embedded: { nativeConnection, address: server.address, uiUrl: server.uiUrl },
+      close: async () => {
+        await nativeConnection.close();
+        await connection.close();
+        await server.stop();
+      },
+    };
+  }
+  // No CLI on this machine: the SDK downloads the dev server (once, into its cache).
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
-      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
+      executable: { type: 'cached-download' },
       dbFilename: join(stateDir, 'temporal.db'),
       namespace,
       ui: options.ui ?? false,
@@ -53,7 +70,7 @@ export async function connectTemporal(options: { stateDir?: string; ui?: boolean
   return {
     client: env.client,
     namespace,
-    embedded: { nativeConnection: env.nativeConnection, address: env.address },
+    embedded: { nativeConnection: env.nativeConnection, address: env.address, uiUrl: null },
     close: () => env.teardown(),
   };
 }

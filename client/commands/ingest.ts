@@ -2,7 +2,7 @@ import { ConfigError } from '../../activities/config/errors';
 import { createHexWorker, DEFAULT_TASK_QUEUE } from '../../worker/createWorker';
 import { progressQuery, type IngestionSummary } from '../../workflows/messages';
 import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
-import { EXIT_ITEM_FAILURES, EXIT_SETUP_FAILED, exitCodeOf, formatSummary, progressLine } from '../summary';
+import { EXIT_INTERRUPTED, EXIT_ITEM_FAILURES, EXIT_SETUP_FAILED, exitCodeOf, formatSummary, progressLine } from '../summary';
 import { connectTemporal } from '../temporal';
 
 export interface IngestCommandOptions {
@@ -10,6 +10,12 @@ export interface IngestCommandOptions {
   taskQueue?: string;
   json?: boolean;
   ui?: boolean;
+}
+
+function reportInterrupted(workflowId: string): number {
+  // The workflow lives on in Temporal (and in .hexmeta/ when embedded): the same command resumes it.
+  console.error(`Interrupted. Workflow ${workflowId} keeps its progress; run the same command again to resume.`);
+  return EXIT_INTERRUPTED;
 }
 
 /** `hexmeta ingest -c hex.yaml`: runs one ingestion to the end and returns the exit code. */
@@ -34,6 +40,8 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   }
   const taskQueue = options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   let timer: NodeJS.Timeout | undefined;
+  let interrupted = false;
+  const onSignal = () => { interrupted = true; };
   try {
     const worker = target.embedded
       ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue })
@@ -48,18 +56,23 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
       );
     }, tty ? 500 : 5_000);
     const result = handle.result();
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     let summary: IngestionSummary;
     try {
       summary = worker ? await worker.runUntil(result) : await result;
     } catch (error) {
       if (tty) process.stderr.write('\n');
+      if (interrupted) return reportInterrupted(handle.workflowId);
       console.error(`Ingestion failed: ${rootMessage(error)}`);
       return isSetupFailure(error) ? EXIT_SETUP_FAILED : EXIT_ITEM_FAILURES;
     }
     if (tty) process.stderr.write('\n');
+    // A worker stopped by a signal may end its run without the workflow's result.
+    if (interrupted && !summary) return reportInterrupted(handle.workflowId);
     console.log(options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     return exitCodeOf(summary);
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     if (timer) clearInterval(timer);
     await target.close();
   }
