@@ -3,8 +3,9 @@ import { WorkerState } from './context';
 import { toActivityFailure } from './failures';
 import { ingestProjectPage } from './ingestPage';
 import { lineageForPrefix } from './lineagePrefix';
+import { markDeletedDashboards } from './markDeleted';
 import { prepareIngestion } from './prepare';
-import type { LineageInput, LineageResult, PageInput, PageResult, PrepareInput, PrepareResult } from './types';
+import type { LineageInput, LineageResult, MarkDeletedInput, MarkDeletedResult, PageInput, PageResult, PrepareInput, PrepareResult } from './types';
 
 /** Keeps long activities visibly alive while they wait on rate limits or slow services. */
 async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
@@ -33,6 +34,13 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
           const conn = state.connect(input.source);
           return ingestProjectPage(conn, state.runCache(input.runKey), input);
         });
+      } catch (error) {
+        throw toActivityFailure(error, state.secretsOf(input.source));
+      }
+    },
+    async markDeletedDashboards(input: MarkDeletedInput): Promise<MarkDeletedResult> {
+      try {
+        return await heartbeating(() => markDeletedDashboards(state.connect(input.source), input));
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }

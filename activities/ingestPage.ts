@@ -3,6 +3,7 @@ import type { HexProject } from './hex/types';
 import { isFilteredOut } from './mapping/filter';
 import { malformedReason, ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
 import { createTagRequest, tagNamesOf } from './mapping/tags';
+import { nameDigest } from './mapping/seen';
 import { ServiceError } from './common/httpErrors';
 import type { EntityReference } from './openmetadata/types';
 import type { ItemReport, PageCounts, PageInput, PageResult } from './types';
@@ -53,6 +54,7 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
   const counts = emptyCounts();
   const warnings: ItemReport[] = [];
   const failures: ItemReport[] = [];
+  let keptDigests = '';
   const report = (list: ItemReport[], item: string, reason: string) => {
     if (list.length < REPORT_LIMIT) list.push({ item, reason });
   };
@@ -69,6 +71,7 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       counts.projectsFiltered++;
       continue;
     }
+    keptDigests += nameDigest(project.id);
     try {
       const tagNames: string[] = [];
       if (plan.includeTags) {
@@ -108,5 +111,5 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       report(failures, label(project), error.message);
     }
   }
-  return { next: page.pagination.after ?? null, counts, warnings, failures };
+  return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures };
 }

@@ -38,6 +38,8 @@ export interface PageInput {
 
 export interface PageResult {
   next: string | null;
+  /** nameDigest of every project this page kept (written or not), concatenated. */
+  keptDigests: string;
   counts: PageCounts;
   warnings: ItemReport[];
   failures: ItemReport[];
@@ -71,4 +73,16 @@ export interface LineageResult {
   dialect: string | null;
   counts: LineageCounts;
   warnings: ItemReport[];
+}
+
+export interface MarkDeletedInput {
+  source: ConfigSource;
+  plan: IngestionPlan;
+  /** Digests of every project kept by the complete listing, concatenated. */
+  seenDigests: string;
+}
+
+export interface MarkDeletedResult {
+  deleted: number;
+  failures: ItemReport[];
 }

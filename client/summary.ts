@@ -24,11 +24,18 @@ export function formatSummary(s: IngestionSummary): string {
     `  Dashboards created:   ${s.dashboardsCreated}`,
     `  Dashboards updated:   ${s.dashboardsUpdated}`,
     `  Dashboards unchanged: ${s.dashboardsUnchanged}`,
+    `  Marked deleted:       ${s.dashboardsMarkedDeleted}`,
     `  Tags attached:        ${s.tagsAttached}`,
     `  Owners resolved:      ${s.ownersResolved} (unresolved ${s.ownersUnresolved})`,
     `  Warnings:             ${s.warningsTotal}`,
     `  Failures:             ${s.failuresTotal}`,
   ];
+  for (const l of s.lineage) {
+    lines.push(l.counts
+      ? `  Lineage ${l.prefix} (${l.dialect}): ${l.counts.queriesRead} queries read, ${l.counts.hexQueries} from Hex, `
+        + `${l.counts.tablesResolved} tables resolved, ${l.counts.tablesUnresolved} unresolved, ${l.counts.edgesWritten} edges`
+      : `  Lineage ${l.prefix}: not read (${l.warnings[0]?.reason ?? 'failed'})`);
+  }
   if (s.failures.length) {
     lines.push(s.failuresTotal > s.failures.length ? `First ${s.failures.length} failures:` : 'Failures:');
     for (const f of s.failures) lines.push(`  - ${f.item}: ${f.reason}`);

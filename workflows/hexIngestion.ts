@@ -21,6 +21,12 @@ const lineageSteps = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
 });
 
+const cleanup = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+});
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const pages = proxyActivities<Activities>({
@@ -34,7 +40,7 @@ function newSummary(): IngestionSummary {
     serviceName: null, phase: 'preparing', pagesRead: 0, runs: 1, openMetadataVersion: null,
     projectsSeen: 0, projectsFiltered: 0, dashboardsCreated: 0, dashboardsUpdated: 0, dashboardsUnchanged: 0,
     ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0,
-    warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, lineage: [],
+    warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, lineage: [], dashboardsMarkedDeleted: 0,
   };
 }
 
@@ -78,6 +84,7 @@ export async function hexIngestion(input: IngestionInput): Promise<IngestionSumm
 
   summary.phase = 'dashboards';
   let cursor = input.resume?.cursor ?? null;
+  let seenDigests = input.resume?.seenDigests ?? '';
   const firstPage = summary.pagesRead === 0;
   if (firstPage || cursor !== null) {
     do {
@@ -89,9 +96,10 @@ export async function hexIngestion(input: IngestionInput): Promise<IngestionSumm
       addReports(summary.warnings, page.warnings);
       addReports(summary.failures, page.failures);
       cursor = page.next;
+      seenDigests += page.keptDigests;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
-        await continueAsNew<typeof hexIngestion>({ source: input.source, resume: { plan, cursor, summary, runKey, window } });
+        await continueAsNew<typeof hexIngestion>({ source: input.source, resume: { plan, cursor, summary, runKey, window, seenDigests } });
       }
     } while (cursor !== null);
   }
@@ -114,6 +122,15 @@ export async function hexIngestion(input: IngestionInput): Promise<IngestionSumm
       addReports(summary.warnings, [{ item: prefixes[i], reason: `lineage failed after retries: ${reason}` }]);
     }
   });
+
+  summary.phase = 'finishing';
+  // Only reached after a complete listing: a page that failed for good has failed the run before this.
+  if (plan.markDeletedDashboards) {
+    const marked = await cleanup.markDeletedDashboards({ source: input.source, plan, seenDigests });
+    summary.dashboardsMarkedDeleted = marked.deleted;
+    summary.failuresTotal += marked.failures.length;
+    addReports(summary.failures, marked.failures);
+  }
 
   summary.phase = 'done';
   return summary;

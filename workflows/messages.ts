@@ -18,12 +18,14 @@ export interface IngestionSummary extends PageCounts {
   failuresTotal: number;
   /** One entry per lineageInformation.dbServicePrefixes entry, in order, once its step has ended. */
   lineage: LineageResult[];
+  /** Dashboards soft-deleted because their project is gone, archived or filtered out. */
+  dashboardsMarkedDeleted: number;
 }
 
 /** Workflow input: where to read the configuration, plus state carried over continue-as-new. */
 export interface IngestionInput {
   source: ConfigSource;
-  resume?: { plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string } };
+  resume?: { plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string }; seenDigests: string };
 }
 
 export const progressQuery = defineQuery<IngestionSummary>('progress');

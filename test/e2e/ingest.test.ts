@@ -102,7 +102,9 @@ test('every visible Hex project becomes one dashboard with owner and tags, throu
   }
 });
 
-test('a second run of the same workspace updates instead of duplicating', async () => {
+test('a second run updates instead of duplicating and soft-deletes dashboards of projects gone from Hex', async () => {
+  const gone = kept.slice(0, 3);
+  world.hex.setProjects(projects.filter((p) => !gone.includes(p)));
   const configPath = world.writeConfig((doc) => {
     doc.source.sourceConfig.config.dashboardFilterPattern = { excludes: ['^scratch'] };
   });
@@ -113,12 +115,16 @@ test('a second run of the same workspace updates instead of duplicating', async 
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
     assert.equal(summary.dashboardsCreated, 0);
-    assert.equal(summary.dashboardsUpdated + summary.dashboardsUnchanged, kept.length);
+    assert.equal(summary.dashboardsUpdated + summary.dashboardsUnchanged, kept.length - gone.length);
+    assert.equal(summary.dashboardsMarkedDeleted, gone.length);
   } finally {
     worker.kill('SIGTERM');
     await worker.output;
   }
-  assert.equal(world.openMetadata.dashboards().length, kept.length);
+  const dashboards = world.openMetadata.dashboards();
+  assert.equal(dashboards.length, kept.length, 'soft-deleted, not removed');
+  const deleted = dashboards.filter((d: any) => d.deleted).map((d: any) => d.name).sort();
+  assert.deepEqual(deleted, gone.map((p) => p.id).sort());
 });
 
 test('the worker killed mid-listing: a new worker finishes the run and each dashboard exists once', async () => {
