@@ -34,7 +34,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 RUN_DIR=$(mktemp -d /tmp/hexmeta-test.XXXXXX)
+chmod 755 "$RUN_DIR" # the database servers run as their own users
 export HEXMETA_SERVICES_DIR="$RUN_DIR/services"
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# Ports of this run's own, so a run never meets servers left by another.
+export PG_PORT=$(free_port) MARIADB_PORT=$(free_port) CLICKHOUSE_PORT=$(free_port) CLICKHOUSE_TCP_PORT=$(free_port) CLICKHOUSE_INTERSERVER_PORT=$(free_port)
 TEMPORAL_PID=""
 cleanup() {
   [ -n "$TEMPORAL_PID" ] && kill "$TEMPORAL_PID" 2>/dev/null || true
@@ -53,7 +57,7 @@ if [ -f scripts/services/start-databases.sh ]; then
   . "$HEXMETA_SERVICES_DIR/env.sh"
 fi
 
-PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+PORT=$(free_port)
 log "starting the Temporal dev server on 127.0.0.1:$PORT"
 "$TEMPORAL_BIN" server start-dev --headless --ip 127.0.0.1 --port "$PORT" \
   --db-filename "$RUN_DIR/temporal.db" --log-level error >"$RUN_DIR/temporal.log" 2>&1 &

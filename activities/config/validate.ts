@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { compileFilterPattern } from '../mapping/pythonRegex';
 import { workflowFileSchema } from './schema';
 import type { FilterPattern, IngestionPlan } from './types';
 
@@ -43,7 +44,7 @@ function regexProblems(pattern: unknown, path: string): string[] {
     items.forEach((item, i) => {
       if (typeof item !== 'string') return;
       try {
-        new RegExp(item, 'i');
+        compileFilterPattern(item);
       } catch (error) {
         problems.push(`${path}.${list}[${i}]: invalid regular expression ${JSON.stringify(item)} (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`);
       }

@@ -1,4 +1,5 @@
 import type { FilterPattern } from '../config/types';
+import { compileFilterPattern } from './pythonRegex';
 
 const compiled = new Map<string, RegExp>();
 
@@ -6,7 +7,7 @@ const compiled = new Map<string, RegExp>();
 function matchesAtStart(pattern: string, name: string): boolean {
   let regex = compiled.get(pattern);
   if (!regex) {
-    regex = new RegExp(pattern, 'iy');
+    regex = compileFilterPattern(pattern);
     compiled.set(pattern, regex);
   }
   regex.lastIndex = 0;

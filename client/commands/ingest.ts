@@ -41,6 +41,9 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   const taskQueue = options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   let timer: NodeJS.Timeout | undefined;
   let interrupted = false;
+  // Awaited before the connection closes: a query still in flight on a closed channel would throw.
+  let pendingQuery: Promise<unknown> = Promise.resolve();
+  const queries = new AbortController();
   const onSignal = () => { interrupted = true; };
   try {
     const worker = target.embedded
@@ -50,7 +53,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     console.error(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
     const tty = process.stderr.isTTY;
     timer = setInterval(() => {
-      handle.query(progressQuery).then(
+      pendingQuery = target.client.withAbortSignal(queries.signal, () => handle.query(progressQuery)).then(
         (s) => process.stderr.write(tty ? `\r${progressLine(s)}\x1b[K` : `${progressLine(s)}\n`),
         () => undefined,
       );
@@ -74,6 +77,8 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     if (timer) clearInterval(timer);
+    queries.abort();
+    await pendingQuery;
     await target.close();
   }
 }

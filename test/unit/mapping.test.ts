@@ -24,6 +24,9 @@ test('filter patterns follow OpenMetadata: anchored at the start, case-insensiti
   assert.equal(isFilteredOut('', { includes: [], excludes: [] }), true);
   assert.equal(isFilteredOut('anything', null), false);
   assert.equal(isFilteredOut('Sales Q1', { includes: ['sales$'], excludes: [] }), true);
+  // Python's leading inline flags are accepted as OpenMetadata (Python re) accepts them.
+  assert.equal(isFilteredOut('Scratch pad', { includes: [], excludes: ['(?i)scratch'] }), true);
+  assert.equal(isFilteredOut('a\nb', { includes: ['(?s)a.b'], excludes: [] }), false);
 });
 
 test('a project becomes a CreateDashboard named by its id', () => {

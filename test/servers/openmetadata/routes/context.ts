@@ -1,0 +1,8 @@
+// What every route handler works against.
+import type { OpenMetadataSpec } from '../../openMetadataSpec';
+import type { EntityStore } from '../entityStore';
+
+export interface RouteContext {
+  store: EntityStore;
+  spec: OpenMetadataSpec;
+}

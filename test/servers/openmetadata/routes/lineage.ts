@@ -1,0 +1,122 @@
+// Lineage endpoints: add, read (edge or graph), patch and delete edges between stored entities.
+import type { IncomingCall, Reply } from '../../http';
+import { ApiError, notFound, patchOrBadRequest, reply } from '../apiError';
+import type { EntityStore } from '../entityStore';
+import { BOT } from '../mergeRules';
+import type { Json } from '../types';
+import { validate } from '../validation';
+import type { RouteContext } from './context';
+
+const edgeKey = (fromId: string, toId: string) => `${fromId}|${toId}`;
+
+/** Column lineage naming columns the table does not have is dropped silently, as the server does. */
+function keepKnownColumns(details: Json, from: Json, to: Json): Json {
+  if (!Array.isArray(details.columnsLineage)) return details;
+  const columnsOf = (entity: Json) => (Array.isArray(entity.columns) ? new Set(entity.columns.map((c: Json) => c.fullyQualifiedName)) : undefined);
+  const fromColumns = columnsOf(from);
+  const toColumns = columnsOf(to);
+  const columnsLineage = details.columnsLineage
+    .map((entry: Json) => ({ ...entry, fromColumns: (entry.fromColumns ?? []).filter((c: string) => !fromColumns || fromColumns.has(c)) }))
+    .filter((entry: Json) => entry.fromColumns.length > 0 && (entry.toColumn === undefined || !toColumns || toColumns.has(entry.toColumn)));
+  return { ...details, columnsLineage };
+}
+
+/** PUT /lineage: creates or replaces an edge, keeping its original creation stamp. */
+function addLineage(ctx: RouteContext, body: unknown): Reply {
+  const { store } = ctx;
+  validate(ctx.spec, 'api/lineage/addLineage.json', body);
+  const edge = (body as Json).edge;
+  const from = store.requireById(edge.fromEntity.type, edge.fromEntity.id);
+  const to = store.requireById(edge.toEntity.type, edge.toEntity.id);
+  const given: Json | undefined = edge.lineageDetails && keepKnownColumns(edge.lineageDetails, from, to);
+  if (given?.pipeline) store.requireById(given.pipeline.type, given.pipeline.id);
+  const key = edgeKey(from.id, to.id);
+  const previous = store.edges.get(key)?.lineageDetails as Json | undefined;
+  const now = Date.now();
+  const lineageDetails = {
+    ...(given ?? {}), ...(edge.description ? { description: edge.description } : {}), source: given?.source ?? 'Manual',
+    createdAt: previous?.createdAt ?? now, createdBy: previous?.createdBy ?? BOT, updatedAt: now, updatedBy: BOT,
+  };
+  store.edges.set(key, { fromId: from.id, fromType: edge.fromEntity.type, toId: to.id, toType: edge.toEntity.type, lineageDetails });
+  return reply(200);
+}
+
+/** Walks edges up and down from `root` to the requested depths (0 to 3), skipping deleted entities. */
+function lineageGraph(store: EntityStore, root: Json, query: URLSearchParams): Reply {
+  const depth = (name: string) => {
+    const value = Number(query.get(name) ?? 1);
+    if (!Number.isInteger(value) || value < 0 || value > 3) throw new ApiError(400, `[query param ${name} must be between 0 and 3]`);
+    return value;
+  };
+  const nodes = new Map<string, Json>();
+  const walk = (direction: 'up' | 'down', maxDepth: number) => {
+    const collected: Json[] = [];
+    let frontier = [root.id];
+    for (let level = 0; level < maxDepth && frontier.length > 0; level++) {
+      const next: string[] = [];
+      for (const edge of store.edges.values()) {
+        const [near, far] = direction === 'up' ? [edge.toId, edge.fromId] : [edge.fromId, edge.toId];
+        const farEntity = store.get(far);
+        if (!frontier.includes(near) || !farEntity || farEntity.deleted) continue;
+        collected.push({ fromEntity: edge.fromId, toEntity: edge.toId, ...(edge.lineageDetails ? { lineageDetails: edge.lineageDetails } : {}) });
+        if (far !== root.id && !nodes.has(far)) nodes.set(far, store.ref(farEntity));
+        next.push(far);
+      }
+      frontier = next;
+    }
+    return collected;
+  };
+  const upstreamEdges = walk('up', depth('upstreamDepth'));
+  const downstreamEdges = walk('down', depth('downstreamDepth'));
+  return reply(200, { entity: store.ref(root), nodes: [...nodes.values()], upstreamEdges, downstreamEdges });
+}
+
+/** The edge a `/{fromType}/{fromId}/{toType}/{toId}` or `/{type}/name/{fqn}/{type}/name/{fqn}` path names. */
+function namedEdgeKey(store: EntityStore, rest: string, segments: string[]): string | undefined {
+  let endpoints: [string, string] | undefined;
+  if (segments.length === 4) endpoints = [segments[1], segments[3]];
+  const named = /^\/([^/]+)\/name\/(.+)\/([^/]+)\/name\/(.+)$/.exec(rest);
+  if (named) {
+    const from = store.byFqn(named[1], decodeURIComponent(named[2]));
+    const to = store.byFqn(named[3], decodeURIComponent(named[4]));
+    endpoints = [from?.id ?? '', to?.id ?? ''];
+  }
+  return endpoints && edgeKey(endpoints[0], endpoints[1]);
+}
+
+/** `rest` is the path after `lineage`, empty or starting with a slash. */
+export function handleLineage(ctx: RouteContext, rest: string, call: IncomingCall): Reply {
+  const { store } = ctx;
+  const segments = rest.split('/').filter(Boolean).map(decodeURIComponent);
+  const method = call.method;
+  if (rest === '' && method === 'PUT') return addLineage(ctx, call.body);
+  if (method === 'GET' && segments[0] === 'getLineageEdge' && segments.length === 3) {
+    const edge = store.edges.get(edgeKey(segments[1], segments[2]));
+    if (!edge) throw new ApiError(404, 'Lineage edge not found');
+    return reply(200, { edge: edge.lineageDetails });
+  }
+  if (method === 'GET' && segments[1] === 'name' && segments.length >= 3) {
+    const fqn = decodeURIComponent(rest.split('/name/')[1]);
+    const root = store.byFqn(segments[0], fqn);
+    if (!root) throw notFound(segments[0], fqn);
+    return lineageGraph(store, root, call.url.searchParams);
+  }
+  if (method === 'GET' && segments.length === 2) return lineageGraph(store, store.requireById(segments[0], segments[1]), call.url.searchParams);
+  if (method === 'DELETE' && segments.length === 4 && segments[2] === 'type') {
+    for (const [key, edge] of store.edges) if (edge.toId === segments[1] && (edge.lineageDetails as Json)?.source === segments[3]) store.edges.delete(key);
+    return reply(200);
+  }
+  const key = namedEdgeKey(store, rest, segments);
+  if (!key) throw new ApiError(404, 'HTTP 404 Not Found');
+  const edge = store.edges.get(key);
+  if (!edge) throw new ApiError(404, 'Lineage edge not found');
+  if (method === 'DELETE') {
+    store.edges.delete(key);
+    return reply(200);
+  }
+  if (method === 'PATCH') {
+    edge.lineageDetails = patchOrBadRequest((edge.lineageDetails ?? {}) as Json, call.body);
+    return reply(200);
+  }
+  throw new ApiError(405, 'HTTP 405 Method Not Allowed');
+}

@@ -1,0 +1,39 @@
+// Shapes shared by the OpenMetadata double's modules, and the public API its tests drive.
+import type { Fault, RecordedRequest } from '../http';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+export type Dashboard = Json;
+
+export interface OpenMetadataServerOptions {
+  /** The only accepted bot token. */
+  jwt: string;
+  users?: { name: string; email: string; displayName?: string }[];
+  teams?: { name: string; email: string; displayName?: string }[];
+  version?: string;
+  latencyMs?: number;
+  specDir?: string;
+}
+export interface LineageEdgeView {
+  fromId: string;
+  fromType: string;
+  toId: string;
+  toType: string;
+  lineageDetails?: unknown;
+}
+export interface OpenMetadataServer {
+  /** hostPort including /api. */
+  url: string;
+  requests: RecordedRequest[];
+  injectFault(fault: Fault): void;
+  addDatabaseService(name: string, serviceType: string, connectionConfig?: Record<string, unknown>): void;
+  addTable(fqn: string, opts?: { columns?: string[] }): { id: string };
+  dashboards(): Dashboard[];
+  dashboardService(name: string): unknown | undefined;
+  classifications(): unknown[];
+  tags(): unknown[];
+  lineageEdges(): LineageEdgeView[];
+  /** Successful PUT/PATCH/DELETE/POST requests. */
+  writeCount(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,28 @@
+// Request checks against OpenMetadata's JSON Schemas, and the `fields`/`include` query parameters.
+import { validationMessage, type OpenMetadataSpec } from '../openMetadataSpec';
+import { ApiError } from './apiError';
+import { LIST_FIELDS, type Collection } from './collections';
+import type { Json } from './types';
+
+export function validate(spec: OpenMetadataSpec, schema: string, body: unknown): void {
+  const message = validationMessage(spec, schema, body);
+  if (message) throw new ApiError(400, message);
+}
+
+/** Drops relationship fields the client did not ask for; unknown field names are a 400. */
+export function selectFields(spec: OpenMetadataSpec, collection: Collection, entity: Json, fieldsParam: string | null): Json {
+  const requested = fieldsParam ? fieldsParam.split(',').map((f) => f.trim()).filter(Boolean) : [];
+  const allowed = new Set(spec.propertyNames(collection.entitySchema));
+  for (const field of requested) if (field !== '*' && !allowed.has(field)) throw new ApiError(400, `Invalid field name ${field}`);
+  const wanted = requested.includes('*') ? new Set(collection.fields) : new Set(requested);
+  const out: Json = {};
+  for (const [key, value] of Object.entries(entity)) if (!collection.fields.includes(key) || wanted.has(key)) out[key] = value;
+  for (const field of wanted) if (LIST_FIELDS.has(field) && collection.fields.includes(field) && !(field in out)) out[field] = [];
+  return out;
+}
+
+export function includeParam(query: URLSearchParams): string {
+  const include = query.get('include') ?? 'non-deleted';
+  if (!['non-deleted', 'deleted', 'all'].includes(include)) throw new ApiError(400, `[query param include must be one of [non-deleted, deleted, all]]`);
+  return include;
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { substituteEnv } from '../../activities/config/env';
+import { workflowFileSchema } from '../../activities/config/schema';
+import { SCHEMA_BASE_URI, openMetadataSpec } from '../servers/openMetadataSpec';
+
+const env = { HEX_HOST: 'https://app.hex.tech', HEX_TOKEN: 'hxtw_x', OM_HOST: 'http://localhost:8585/api', OM_JWT: 'jwt' };
+
+function readmeExample(): any {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const block = /## The workflow file\s+```yaml\n([\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'README has the workflow file example');
+  return parse(block[1]);
+}
+
+function withoutExtensions(doc: any): any {
+  const { hexmeta: _h, warehouses: _w, queryHistory: _q, ...openMetadataPart } = doc;
+  return openMetadataPart;
+}
+
+test('the files hexmeta documents and tests with are valid OpenMetadata workflow files', () => {
+  const spec = openMetadataSpec();
+  spec.validator('metadataIngestion/workflow.json');
+  const validate = (spec as any).validator('metadataIngestion/workflow.json#/properties/openMetadataWorkflowConfig');
+  for (const [name, doc] of [
+    ['test/fixtures/hex.yaml', parse(readFileSync(join(__dirname, '..', 'fixtures', 'hex.yaml'), 'utf8'))],
+    ['README example', withoutExtensions(readmeExample())],
+  ] as const) {
+    const resolved = substituteEnv(doc, { ...env, PG_PASSWORD: 'x' }).value;
+    assert.ok(validate(resolved), `${name}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+  }
+  assert.ok(SCHEMA_BASE_URI);
+});
+
+test('hexmeta accepts exactly the keys OpenMetadata defines for the Hex connection and dashboard pipeline', () => {
+  const spec = openMetadataSpec();
+  const ours = workflowFileSchema.properties.source.properties;
+  assert.deepEqual(
+    Object.keys(ours.serviceConnection.properties.config.properties).sort(),
+    spec.propertyNames('entity/services/connections/dashboard/hexConnection.json').sort(),
+  );
+  assert.deepEqual(
+    Object.keys(ours.sourceConfig.properties.config.properties).sort(),
+    spec.propertyNames('metadataIngestion/dashboardServiceMetadataPipeline.json').sort(),
+  );
+  assert.deepEqual(
+    Object.keys(workflowFileSchema.properties.workflowConfig.properties.openMetadataServerConfig.properties).sort(),
+    spec.propertyNames('entity/services/connections/metadata/openMetadataConnection.json').sort(),
+  );
+});
