@@ -19,12 +19,14 @@ export interface Connected {
 export class RunCache {
   readonly owners = new Map<string, Promise<EntityReference | null>>();
   readonly ownersWarned = new Set<string>();
+  readonly unresolvedWarned = new Set<string>();
   readonly tags = new Map<string, Promise<boolean>>();
   readonly tables = new Map<string, Promise<EntityReference | null>>();
   readonly dashboards = new Map<string, Promise<EntityReference | null>>();
   /** table id > dashboard id pairs already written this run. */
   readonly edges = new Set<string>();
-  classificationReady: Promise<void> | null = null;
+  /** Dashboards of the service already in OpenMetadata (name -> sourceHash), read once per run. */
+  existingDashboards: Promise<Map<string, { sourceHash: string | null; deleted: boolean }>> | null = null;
 }
 
 /** What the worker keeps between activity calls: resolved configs, clients and per-run caches. */

@@ -37,6 +37,24 @@ function ownerOf(cache: RunCache, conn: Connected, email: string): Promise<Entit
   return found;
 }
 
+function existingDashboards(cache: RunCache, conn: Connected, service: string) {
+  if (!cache.existingDashboards) {
+    const load = async () => {
+      const byName = new Map<string, { sourceHash: string | null; deleted: boolean }>();
+      let after: string | null = null;
+      do {
+        const page = await conn.openMetadata.listDashboards(service, after, 1000, 'all');
+        for (const d of page.dashboards) byName.set(d.name ?? '', { sourceHash: d.sourceHash ?? null, deleted: d.deleted === true });
+        after = page.after;
+      } while (after);
+      return byName;
+    };
+    cache.existingDashboards = load();
+    cache.existingDashboards.catch(() => { cache.existingDashboards = null; });
+  }
+  return cache.existingDashboards;
+}
+
 function ensureTag(cache: RunCache, conn: Connected, name: string): Promise<boolean> {
   let ready = cache.tags.get(name);
   if (!ready) {
@@ -73,17 +91,6 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     }
     keptDigests += nameDigest(project.id);
     try {
-      const tagNames: string[] = [];
-      if (plan.includeTags) {
-        for (const name of tagNamesOf(project)) {
-          try {
-            if (await ensureTag(cache, conn, name)) tagNames.push(name);
-          } catch (error) {
-            if (!isItemFailure(error)) throw error;
-            report(warnings, label(project), `tag ${JSON.stringify(name)} not written: ${error.message}`);
-          }
-        }
-      }
       let owner: EntityReference | null = null;
       const email = ownerEmailOf(project);
       if (email) {
@@ -98,9 +105,26 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
           }
         }
       }
-      const request = toCreateDashboard(project, {
-        serviceName: plan.serviceName, hostPort: plan.hexHostPort, workspace: plan.workspace, tagNames, owner,
-      });
+      const context = { serviceName: plan.serviceName, hostPort: plan.hexHostPort, workspace: plan.workspace, owner };
+      const wantedTags = plan.includeTags ? tagNamesOf(project) : [];
+      let request = toCreateDashboard(project, { ...context, tagNames: wantedTags });
+      // Incremental: an unchanged project (same fingerprint as stored) costs no write at all.
+      const stored = (await existingDashboards(cache, conn, plan.serviceName)).get(project.id);
+      if (!plan.overrideMetadata && stored && !stored.deleted && stored.sourceHash === request.sourceHash) {
+        counts.dashboardsUnchanged++;
+        counts.tagsAttached += wantedTags.length;
+        continue;
+      }
+      const tagNames: string[] = [];
+      for (const name of wantedTags) {
+        try {
+          if (await ensureTag(cache, conn, name)) tagNames.push(name);
+        } catch (error) {
+          if (!isItemFailure(error)) throw error;
+          report(warnings, label(project), `tag ${JSON.stringify(name)} not written: ${error.message}`);
+        }
+      }
+      if (tagNames.length !== wantedTags.length) request = toCreateDashboard(project, { ...context, tagNames });
       const { outcome } = await conn.openMetadata.putDashboard(request);
       counts.tagsAttached += tagNames.length;
       if (outcome === 'created') counts.dashboardsCreated++;

@@ -27,8 +27,13 @@ interface ResumePoint {
   counts: LineageCounts;
 }
 
+/**
+ * The OpenMetadata table an extracted name denotes, or null when there is none (or several inside the prefix).
+ * A name found only outside the prefix is still returned, so the caller counts it as outside rather than missing.
+ */
 async function resolveTable(conn: Connected, cache: RunCache, prefix: ServicePrefix, name: string, dialect: Dialect): Promise<EntityReference | null> {
-  const key = `${prefix.service}|${dialect}|${name}`;
+  // The prefix decides between candidates, so the whole prefix is part of the key.
+  const key = JSON.stringify([prefix.service, prefix.database, prefix.schema, dialect, name]);
   let found = cache.tables.get(key);
   if (!found) {
     found = (async () => {
@@ -41,8 +46,10 @@ async function resolveTable(conn: Connected, cache: RunCache, prefix: ServicePre
       // Case-insensitive fallback, and completion of names the SQL left partly unqualified.
       const candidates = await conn.openMetadata.searchTableFqns(tableSearchPattern(prefix.service, location));
       const inPrefix = candidates.filter((fqn) => withinPrefix(fqn, prefix));
-      if (inPrefix.length !== 1) return null;
-      const table = await conn.openMetadata.getTable(inPrefix[0]);
+      // None inside the prefix: whichever candidate it is, it lies outside, so any one of them tells the caller so.
+      const chosen = inPrefix.length === 0 ? candidates[0] : inPrefix.length === 1 ? inPrefix[0] : undefined;
+      if (!chosen) return null;
+      const table = await conn.openMetadata.getTable(chosen);
       return table ? { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName } : null;
     })();
     cache.tables.set(key, found);
@@ -121,7 +128,11 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
       const table = await resolveTable(conn, cache, prefix, name, source.dialect);
       if (!table) {
         counts.tablesUnresolved++;
-        warn(`${prefix.service}:${name}`, `table not found in OpenMetadata (project ${hex.projectId})`);
+        const item = `${prefix.service}:${name}`;
+        if (!cache.unresolvedWarned.has(item)) {
+          cache.unresolvedWarned.add(item);
+          warn(item, `table not found in OpenMetadata (first seen in project ${hex.projectId})`);
+        }
         continue;
       }
       if (!withinPrefix(table.fullyQualifiedName ?? '', prefix)) {

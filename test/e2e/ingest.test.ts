@@ -110,12 +110,17 @@ test('a second run updates instead of duplicating and soft-deletes dashboards of
   });
   const env = cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address });
   const worker = await startWorkerProcess(env, 'e2e-main-2');
+  const requestsBefore = world.openMetadata.requests.length;
   try {
     const result = await runCli(['ingest', '-c', configPath, '--task-queue', 'e2e-main-2', '--json'], env);
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
     assert.equal(summary.dashboardsCreated, 0);
-    assert.equal(summary.dashboardsUpdated + summary.dashboardsUnchanged, kept.length - gone.length);
+    // Incremental: nothing changed in Hex, so no dashboard is rewritten.
+    assert.equal(summary.dashboardsUpdated, 0);
+    assert.equal(summary.dashboardsUnchanged, kept.length - gone.length);
+    const dashboardPuts = world.openMetadata.requests.slice(requestsBefore).filter((r) => r.method === 'PUT' && r.path.includes('/dashboards'));
+    assert.deepEqual(dashboardPuts, []);
     assert.equal(summary.dashboardsMarkedDeleted, gone.length);
   } finally {
     worker.kill('SIGTERM');
