@@ -10,7 +10,7 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -45,7 +45,8 @@ async function stopLeftover(pidFile: string): Promise<void> {
   rmSync(pidFile, { force: true });
 }
 
-async function waitUntilServing(address: string, exited: () => boolean, logFile: string): Promise<void> {
+/** Resolves once the server answers health checks; fails when it exits or after a minute. */
+export async function waitUntilServing(address: string, exited: () => boolean, logFile?: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -55,7 +56,7 @@ async function waitUntilServing(address: string, exited: () => boolean, logFile:
       return;
     } catch (error) {
       if (exited() || Date.now() > deadline) {
-        throw new Error(`the embedded Temporal dev server did not start (log: ${logFile}): ${(error as Error).message}`);
+        throw new Error(`the Temporal dev server at ${address} did not start${logFile ? ` (log: ${logFile})` : ''}: ${(error as Error).message}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }

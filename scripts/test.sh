@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TEMPORAL_CLI_VERSION=1.9.1
+# `--only <folder>` runs the test files of one folder (npm run test:chaos); other arguments go to node --test.
+ONLY=""
+if [ "${1:-}" = "--only" ]; then ONLY=$2; shift 2; fi
 
 log() { printf '[test] %s\n' "$*" >&2; }
 
@@ -24,6 +27,7 @@ fi
 TEMPORAL_BIN=${TEMPORAL_CLI_PATH:-$(command -v temporal)}
 
 need_apt=()
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql postgresql-contrib)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
 [ -x /usr/bin/clickhouse-server ] || [ -x /usr/sbin/clickhouse-server ] || command -v clickhouse-server >/dev/null 2>&1 || need_apt+=(clickhouse-server)
@@ -70,6 +74,6 @@ export HEXMETA_TEST_TEMPORAL_ADDRESS="127.0.0.1:$PORT"
 export HEXMETA_TEST_TEMPORAL_BIN="$TEMPORAL_BIN"
 export HEXMETA_TEST_RUN_DIR="$RUN_DIR"
 
-mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+mapfile -t files < <(find "${ONLY:-test}" -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 log "running ${#files[@]} test files"
 node --import tsx --test --test-concurrency=1 --test-timeout=600000 "$@" "${files[@]}"

@@ -1,21 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { freePort, waitUntilServing } from '../../client/devServer';
 import { findTemporalCli } from '../../client/temporal';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export function temporalBinary(): string {
   const bin = process.env.HEXMETA_TEST_TEMPORAL_BIN ?? findTemporalCli();
@@ -37,18 +28,7 @@ export async function startDevServer(dbFile = join(mkdtempSync(join(tmpdir(), 'h
   const child = spawn(temporalBinary(), [
     'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(chosen), '--db-filename', dbFile, '--log-level', 'error',
   ], { stdio: 'ignore' });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.healthService.check({});
-      await connection.close();
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`Temporal dev server did not start at ${address}: ${(error as Error).message}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
+  await waitUntilServing(address, () => child.exitCode !== null);
   return {
     address, dbFile, process: child,
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {
