@@ -1,1 +1,2 @@
 export { hexIngestion } from './hexIngestion';
+export { scheduledHexIngestion } from './scheduled';

@@ -1,0 +1,109 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { progressQuery, type IngestionSummary } from '../../workflows/messages';
+import { rootMessage, workflowIdFor } from '../ingest';
+import { EXIT_OK, EXIT_SETUP_FAILED, progressLine } from '../summary';
+import { connectRemoteTemporal } from './schedule';
+
+const INGESTION_PREFIX = 'hexmeta-ingestion-';
+const QUERY_DEADLINE_MS = 10_000;
+
+export interface IngestionRun {
+  serviceName: string;
+  workflowId: string;
+  runId: string;
+  /** RUNNING, COMPLETED, FAILED, TERMINATED, CANCELLED, TIMED_OUT. */
+  status: string;
+  startedAt: string;
+  closedAt: string | null;
+  /** Set when a schedule's run started it (the parent is the scheduled workflow). */
+  startedBy: string | null;
+  /** The `progress` query while running, the result once completed; null when neither could be read. */
+  summary: IngestionSummary | null;
+  error: string | null;
+}
+
+export interface ListRunsOptions {
+  serviceName?: string;
+  /** Closed runs to keep (the newest), in addition to every running one. */
+  recent?: number;
+}
+
+function quoted(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+async function summaryOf(client: Client, info: WorkflowExecutionInfo): Promise<Pick<IngestionRun, 'summary' | 'error'>> {
+  const handle = client.workflow.getHandle(info.workflowId, info.runId);
+  try {
+    if (info.status.name === 'RUNNING') {
+      // Answered by a worker: without one polling, give up rather than hang the listing.
+      const summary = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(progressQuery));
+      return { summary, error: null };
+    }
+    if (info.status.name === 'COMPLETED') return { summary: await handle.result() as IngestionSummary, error: null };
+    if (info.status.name === 'FAILED') await handle.result(); // throws the run's failure
+    return { summary: null, error: null };
+  } catch (error) {
+    return { summary: null, error: rootMessage(error) };
+  }
+}
+
+/** Running and recent ingestion runs, newest first; a continue-as-new chain shows as its latest run. */
+export async function listIngestionRuns(client: Client, options: ListRunsOptions = {}): Promise<IngestionRun[]> {
+  const query = options.serviceName
+    ? `WorkflowId = ${quoted(workflowIdFor(options.serviceName))}`
+    : `WorkflowType = 'hexIngestion'`;
+  const infos: WorkflowExecutionInfo[] = [];
+  for await (const info of client.workflow.list({ query })) {
+    if (info.type !== 'hexIngestion' || info.status.name === 'CONTINUED_AS_NEW') continue;
+    infos.push(info);
+  }
+  infos.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+  const recent = options.recent ?? 10;
+  const running = infos.filter((i) => i.status.name === 'RUNNING');
+  const kept = [...running, ...infos.filter((i) => i.status.name !== 'RUNNING').slice(0, recent)];
+  return Promise.all(kept.map(async (info) => ({
+    serviceName: info.workflowId.startsWith(INGESTION_PREFIX) ? info.workflowId.slice(INGESTION_PREFIX.length) : info.workflowId,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    status: info.status.name,
+    startedAt: info.startTime.toISOString(),
+    closedAt: info.closeTime?.toISOString() ?? null,
+    startedBy: info.parentExecution?.workflowId ?? null,
+    ...await summaryOf(client, info),
+  })));
+}
+
+export function formatRuns(runs: IngestionRun[]): string {
+  if (!runs.length) return 'No ingestion runs found.';
+  return runs.map((run) => {
+    const head = `${run.serviceName}  ${run.status}  started ${run.startedAt}${run.closedAt ? `  closed ${run.closedAt}` : ''}`
+      + `${run.startedBy ? `  (by ${run.startedBy})` : ''}`;
+    const detail = run.summary ? `    ${progressLine(run.summary)}` : run.error ? `    error: ${run.error}` : null;
+    return detail ? `${head}\n${detail}` : head;
+  }).join('\n');
+}
+
+export interface StatusCommandOptions {
+  service?: string;
+  recent?: string;
+  json?: boolean;
+}
+
+/** `hexmeta status`: what runs now and what ran lately. */
+export async function statusCommand(options: StatusCommandOptions): Promise<number> {
+  const recent = options.recent === undefined ? 10 : Number(options.recent);
+  if (!Number.isInteger(recent) || recent < 0) {
+    console.error(`--recent: "${options.recent}" is not a whole number`);
+    return EXIT_SETUP_FAILED;
+  }
+  const temporal = await connectRemoteTemporal();
+  if (!temporal) return EXIT_SETUP_FAILED;
+  try {
+    const runs = await listIngestionRuns(temporal.client, { serviceName: options.service, recent });
+    console.log(options.json ? JSON.stringify(runs, null, 2) : formatRuns(runs));
+    return EXIT_OK;
+  } finally {
+    await temporal.close();
+  }
+}
