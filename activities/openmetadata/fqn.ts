@@ -5,6 +5,8 @@ export function quoteName(name: string): string {
     const inner = name.slice(1, -1);
     return inner.includes('.') ? name : inner;
   }
+  // OpenMetadata's server escapes a bare double quote inside a name as \" (its Python client refuses such names).
+  if (name.includes('"')) return name.replace(/"/g, '\\"');
   return name.includes('.') ? `"${name}"` : name;
 }
 

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { makeProject, makeWorkspace, type HexProject } from '../servers/hexServer';
+import { cliEnv, runCli, spawnCli, startWorkerProcess, type CliResult } from '../support/cli';
+import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
+import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';
+
+/*
+ * Faults of the Hex API during the listing, injected in the local Hex double once the set-up activity has
+ * made its own Hex call, so they land on the page activity. Every run must end with each kept project
+ * written exactly once (nothing lost, nothing doubled), or fail loudly without marking anything deleted.
+ */
+
+const TASK_QUEUE = `e2e-faults-hex-${process.pid}`;
+const PROJECTS_PATH = '/api/v1/projects';
+const workspace = makeWorkspace(160, 21);
+const kept = workspace.filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt);
+
+let world: World;
+let address: string;
+let worker: ChildProcess & { output: Promise<CliResult> };
+/** When the test process first saw each Hex request (index-aligned with world.hex.requests). */
+const hexArrivals: number[] = [];
+let arrivalWatch: NodeJS.Timeout;
+
+before(async () => {
+  ({ address } = await suiteTemporal());
+  world = await startWorld({ projects: workspace, serviceName: 'hex_faults_hex' });
+  arrivalWatch = setInterval(() => {
+    while (hexArrivals.length < world.hex.requests.length) hexArrivals.push(Date.now());
+  }, 5);
+  worker = await startWorkerProcess(cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }), TASK_QUEUE);
+});
+
+after(async () => {
+  clearInterval(arrivalWatch);
+  worker?.kill('SIGTERM');
+  await worker?.output;
+  await world?.close();
+  await stopSuiteTemporal();
+});
+
+function configFor(service: string, mutate?: (doc: any) => void): string {
+  return world.writeConfig((doc) => {
+    doc.source.serviceName = service;
+    mutate?.(doc);
+  }, `${service}.yaml`);
+}
+
+function startIngest(configPath: string) {
+  return spawnCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+}
+
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * Starts an ingestion and, once its set-up activity has listed one project (its credential check), queues
+ * the given Hex faults: the next project-list requests are the page activity's. OpenMetadata holds the
+ * set-up's next write for a moment, so the faults are in place before any page is read.
+ */
+async function ingestWithPageFaults(configPath: string, faults: Parameters<World['hex']['injectFault']>[0][]) {
+  world.openMetadata.injectFault({ path: /\/v1\/services\/dashboardServices$/, delayMs: 2_000, times: 1 });
+  const from = world.hex.requests.length;
+  const run = startIngest(configPath);
+  await waitFor('the set-up Hex call', () => world.hex.requests.slice(from).some((r) => r.path === PROJECTS_PATH && r.query.limit === '1'));
+  for (const fault of faults) world.hex.injectFault(fault);
+  return { result: await run.output, from };
+}
+
+function dashboardsOf(service: string): any[] {
+  return world.openMetadata.dashboards().filter((d: any) => d.service?.name === service);
+}
+
+function assertEachKeptProjectOnce(service: string, projects: HexProject[]): void {
+  const names = dashboardsOf(service).map((d: any) => d.name).sort();
+  assert.deepEqual(names, projects.map((p) => p.id).sort(), 'each kept project is one dashboard: none lost, none doubled');
+}
+
+function assertNoSecrets(result: CliResult): void {
+  for (const secret of [HEX_TOKEN, OM_JWT]) assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), 'secret in output');
+}
+
+function pageRequests(from: number) {
+  return world.hex.requests.slice(from).map((r, i) => ({ ...r, index: from + i })).filter((r) => r.path === PROJECTS_PATH && r.query.limit === '100');
+}
+
+test('a 429 with Retry-After: no Hex request arrives before it elapses, the failure carries nextRetryDelay, nothing is lost', async (t) => {
+  const service = 'hex_faults_429';
+  const { result, from } = await ingestWithPageFaults(configFor(service), [
+    { path: PROJECTS_PATH, status: 429, headers: { 'Retry-After': '4' }, body: { reason: 'Too many requests', details: 'Too many requests' }, times: 1 },
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.equal(summary.failuresTotal, 0);
+  assert.equal(summary.dashboardsCreated, kept.length);
+  assertEachKeptProjectOnce(service, kept);
+  assertNoSecrets(result);
+
+  const limited = world.hex.requests.findIndex((r, i) => i >= from && r.status === 429);
+  assert.ok(limited >= 0, 'the 429 was served');
+  const next = world.hex.requests.findIndex((r, i) => i > limited);
+  assert.ok(next > limited, 'a request followed the 429');
+  // The arrival clock polls every 5 ms: allow that much on each side.
+  const waited = hexArrivals[next] - hexArrivals[limited];
+  assert.ok(waited >= 4_000 - 50, `next Hex request ${waited} ms after the 429 (Retry-After: 4)`);
+
+  const { client, close } = await temporalClient(address);
+  try {
+    const history = await client.workflow.getHandle(`hexmeta-ingestion-${service}`).fetchHistory();
+    const retried = (history.events ?? [])
+      .map((e) => e.activityTaskStartedEventAttributes)
+      .find((a) => a?.lastFailure?.applicationFailureInfo?.type === 'RateLimited');
+    assert.ok(retried, 'an activity attempt followed the RateLimited failure');
+    assert.equal(retried!.attempt, 2);
+    assert.equal(String(retried!.lastFailure!.applicationFailureInfo!.nextRetryDelay?.seconds), '4');
+  } finally {
+    await close();
+  }
+  t.diagnostic(`faults: 1 Hex 429 (Retry-After 4 s); waited ${waited} ms; dashboards lost 0`);
+});
+
+test('Hex 500, 502, 503 and a connection reset in a row are retried and every project is written once', async (t) => {
+  const service = 'hex_faults_5xx';
+  const { result, from } = await ingestWithPageFaults(configFor(service), [
+    { path: PROJECTS_PATH, status: 500, body: { reason: 'Internal error' }, times: 1 },
+    { path: PROJECTS_PATH, status: 502, body: '<html>Bad gateway</html>', headers: { 'Content-Type': 'text/html' }, times: 1 },
+    { path: PROJECTS_PATH, status: 503, times: 1 },
+    { path: PROJECTS_PATH, resetConnection: true, times: 1 },
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.equal(summary.failuresTotal, 0);
+  assert.equal(summary.projectsSeen, kept.length);
+  assert.equal(summary.dashboardsCreated, kept.length);
+  assertEachKeptProjectOnce(service, kept);
+  const statuses = pageRequests(from).map((r) => r.status);
+  assert.deepEqual(statuses.slice(0, 5), [500, 502, 503, 0, 200], 'four faults, then the page');
+  assert.equal(statuses.length, 4 + summary.pagesRead, 'one extra request per fault, no more');
+  assertNoSecrets(result);
+  t.diagnostic('faults: Hex 500 x1, 502 x1, 503 x1, reset x1; dashboards lost 0');
+});
+
+test('a Hex response slower than the client timeout is abandoned and the page read again', async (t) => {
+  const service = 'hex_faults_slow';
+  // The Hex client gives up after 30 s; this answer comes later.
+  const { result, from } = await ingestWithPageFaults(configFor(service), [{ path: PROJECTS_PATH, delayMs: 33_000, times: 1 }]);
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.equal(summary.failuresTotal, 0);
+  assert.equal(summary.dashboardsCreated, kept.length);
+  assertEachKeptProjectOnce(service, kept);
+  assert.equal(pageRequests(from).length, summary.pagesRead + 1, 'the slow page was asked twice');
+  t.diagnostic('faults: Hex slow response (33 s > 30 s timeout) x1; dashboards lost 0');
+});
+
+test('one malformed project on a page is reported, the rest of the page is ingested, exit 1', async (t) => {
+  const service = 'hex_faults_malformed';
+  const good = Array.from({ length: 12 }, (_, i) => makeProject({ title: `Well formed ${i}` }));
+  const badTitle = { ...makeProject({ title: 'x' }), title: 42 } as unknown as HexProject;
+  const badId = makeProject({ id: 'a::b', title: 'Bad id' });
+  world.hex.setProjects([...good.slice(0, 6), badTitle, badId, ...good.slice(6)]);
+  try {
+    const result = await runCli(['ingest', '-c', configFor(service), '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+    assert.equal(result.code, 1, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.phase, 'done');
+    assert.equal(summary.projectsSeen, 14);
+    assert.equal(summary.dashboardsCreated, 12);
+    assert.equal(summary.failuresTotal, 2);
+    const failed = summary.failures.map((f: any) => f.item).sort();
+    assert.deepEqual(failed, [badTitle.id, `a::b (Bad id)`].sort());
+    for (const failure of summary.failures) assert.match(failure.reason, /^malformed project from Hex: /);
+    assertEachKeptProjectOnce(service, good);
+  } finally {
+    world.hex.setProjects(workspace);
+  }
+  t.diagnostic('faults: malformed projects x2 (title not a string, id with ::); good dashboards lost 0');
+});
+
+test('a page that keeps failing fails the run loudly after its retries, exit 1, and nothing is marked deleted', async (t) => {
+  const service = 'hex_faults_exhausted';
+  const configPath = configFor(service, (doc) => { doc.source.sourceConfig.config.markDeletedDashboards = true; });
+  const first = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+  assert.equal(first.code, 0, first.stderr);
+  assertEachKeptProjectOnce(service, kept);
+  const omFrom = world.openMetadata.requests.length;
+
+  // 503 with Retry-After 1 s: the page activity's 8 attempts are spent in seconds rather than minutes.
+  const ATTEMPTS = 8;
+  const { result, from } = await ingestWithPageFaults(configPath, [
+    { path: PROJECTS_PATH, status: 503, headers: { 'Retry-After': '1' }, body: { reason: 'Service unavailable' }, times: ATTEMPTS },
+  ]);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /Ingestion failed: Hex answered 503 to GET \/projects/);
+  assert.equal(pageRequests(from).length, ATTEMPTS, 'every attempt asked once, then the run gave up');
+  assert.ok(pageRequests(from).every((r) => r.status === 503));
+  const dashboards = dashboardsOf(service);
+  assert.equal(dashboards.length, kept.length);
+  assert.deepEqual(dashboards.filter((d: any) => d.deleted), [], 'an incomplete listing marks nothing deleted');
+  assert.ok(!world.openMetadata.requests.some((r) => r.method === 'DELETE'), 'no DELETE sent');
+  const dashboardWrites = world.openMetadata.requests.slice(omFrom).filter((r) => r.method !== 'GET' && /\/v1\/dashboards(\/|$)/.test(r.path));
+  assert.deepEqual(dashboardWrites, [], 'no dashboard written or deleted by the failed run');
+  assertNoSecrets(result);
+  t.diagnostic(`faults: Hex 503 x${ATTEMPTS} (all attempts of one page); dashboards deleted 0, lost 0`);
+});
