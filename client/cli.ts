@@ -3,6 +3,9 @@ import { ingestCommand } from './commands/ingest';
 import { runWorker } from '../worker/main';
 import { lineageParse } from './commands/lineageParse';
 import { DIALECTS } from '../activities/lineage/dialect';
+import { scheduleActionCommand, scheduleCreateCommand, scheduleDescribeCommand, scheduleListCommand } from './commands/schedule';
+import { statusCommand } from './commands/status';
+import { testConnectionCommand } from './commands/testConnection';
 
 export function buildCli(): Command {
   const program = new Command('hexmeta')
@@ -28,6 +31,15 @@ export function buildCli(): Command {
       await runWorker({ taskQueue: opts.taskQueue });
     });
 
+  program
+    .command('test-connection')
+    .description('check Hex, OpenMetadata and each lineage warehouse with the workflow file, one line a check')
+    .requiredOption('-c, --config <file>', 'workflow YAML file')
+    .option('--json', 'print the checks as JSON')
+    .action(async (opts) => {
+      process.exitCode = await testConnectionCommand(opts);
+    });
+
   const lineage = program.command('lineage').description('tools for understanding lineage');
   lineage
     .command('parse')
@@ -41,7 +53,71 @@ export function buildCli(): Command {
       process.exitCode = await lineageParse({ ...opts, file }, { stdin: process.stdin, stdout: process.stdout });
     });
 
+  addScheduleCommands(program);
+
+  program
+    .command('status')
+    .description('running and recent ingestion runs with their progress (needs TEMPORAL_ADDRESS)')
+    .option('--service <name>', 'only this dashboard service')
+    .option('--recent <n>', 'closed runs to show besides the running ones', '10')
+    .option('--json', 'print the runs as JSON')
+    .action(async (opts) => {
+      process.exitCode = await statusCommand(opts);
+    });
+
   return program;
+}
+
+function addScheduleCommands(program: Command): void {
+  const schedule = program.command('schedule').description('run ingestions on a Temporal Schedule (needs TEMPORAL_ADDRESS and workers)');
+  schedule
+    .command('create')
+    .description('create the schedule of the file\'s service (id hexmeta-schedule-<serviceName>)')
+    .requiredOption('-c, --config <file>', 'workflow YAML file; workers read it at every run')
+    .option('--cron <expr>', 'cron expression, e.g. "0 3 * * *"')
+    .option('--every <interval>', 'interval, e.g. 30m, 1h, 1d')
+    .option('--timezone <tz>', 'IANA time zone of the cron expression (default UTC)')
+    .option('--paused', 'create it paused')
+    .option('--catchup-window <interval>', 'take runs missed while Temporal was down when at most this late', '1h')
+    .option('--overlap <policy>', 'when a run is due while the last scheduled one still runs: SKIP, BUFFER_ONE, ...', 'SKIP')
+    .option('--task-queue <name>', 'Temporal task queue of the workers')
+    .option('--json', 'print the schedule as JSON')
+    .action(async (opts) => {
+      process.exitCode = await scheduleCreateCommand(opts);
+    });
+  schedule
+    .command('list')
+    .description('list hexmeta schedules')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      process.exitCode = await scheduleListCommand(opts);
+    });
+  schedule
+    .command('describe')
+    .description('show a schedule: timing, state, next and recent runs')
+    .argument('[service]', 'dashboard service name')
+    .option('-c, --config <file>', 'workflow file naming the service')
+    .option('--json', 'print JSON')
+    .action(async (service: string | undefined, opts) => {
+      process.exitCode = await scheduleDescribeCommand({ ...opts, service });
+    });
+  const actions = [
+    ['pause', 'stop taking scheduled runs'],
+    ['unpause', 'take scheduled runs again'],
+    ['trigger', 'take one run now (never a second ingestion of a service that is running)'],
+    ['delete', 'delete the schedule (a running ingestion goes on)'],
+  ] as const;
+  for (const [name, description] of actions) {
+    const command = schedule
+      .command(name)
+      .description(description)
+      .argument('[service]', 'dashboard service name')
+      .option('-c, --config <file>', 'workflow file naming the service');
+    if (name === 'pause' || name === 'unpause') command.option('--note <text>', 'reason, shown by describe');
+    command.action(async (service: string | undefined, opts) => {
+      process.exitCode = await scheduleActionCommand(name, { ...opts, service });
+    });
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {

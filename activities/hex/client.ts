@@ -39,6 +39,11 @@ export class HexClient {
     return page;
   }
 
+  /** The token's identity: a personal token's user (email) or, for a workspace token, only the org. */
+  async me(): Promise<{ email?: string; org?: { id?: string } }> {
+    return (await this.get<{ email?: string; org?: { id?: string } }>('/users/me')) ?? {};
+  }
+
   /** The workspace (org) id, from /users/me; needs the Users read scope on workspace tokens. */
   async workspaceId(): Promise<string | null> {
     const me = await this.get<{ org?: { id?: string } }>('/users/me');
