@@ -46,7 +46,7 @@ function regexProblems(pattern: unknown, path: string): string[] {
       try {
         compileFilterPattern(item);
       } catch (error) {
-        problems.push(`${path}.${list}[${i}]: invalid regular expression ${JSON.stringify(item)} (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`);
+        problems.push(`${path}.${list}[${i}]: invalid regular expression ${JSON.stringify(item)}: ${(error as Error).message}`);
       }
     });
   }

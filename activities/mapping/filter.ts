@@ -1,17 +1,16 @@
 import type { FilterPattern } from '../config/types';
-import { compileFilterPattern } from './pythonRegex';
+import { compileFilterPattern, type NameMatcher } from './pythonRegex';
 
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, NameMatcher>();
 
 /** Python `re.match` semantics: anchored at the start, not the end; case-insensitive. */
 function matchesAtStart(pattern: string, name: string): boolean {
-  let regex = compiled.get(pattern);
-  if (!regex) {
-    regex = compileFilterPattern(pattern);
-    compiled.set(pattern, regex);
+  let matcher = compiled.get(pattern);
+  if (!matcher) {
+    matcher = compileFilterPattern(pattern);
+    compiled.set(pattern, matcher);
   }
-  regex.lastIndex = 0;
-  return regex.test(name);
+  return matcher(name);
 }
 
 /**

@@ -63,6 +63,12 @@ test('an invalid regular expression in a filter pattern is a configuration error
   assert.match(problems[0], /^source\.sourceConfig\.config\.dashboardFilterPattern\.includes\[0\]: invalid regular expression/);
 });
 
+test('lookaround with nested quantifiers is refused as a configuration error', () => {
+  const problems = problemsOf((d) => { d.source.sourceConfig.config.dashboardFilterPattern.includes = ['(?=x)(a+)+$', '(a+)+$']; });
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(problems[0], /^source\.sourceConfig\.config\.dashboardFilterPattern\.includes\[0\]: invalid regular expression .*backtrack/);
+});
+
 test('a missing environment variable is named with the path that uses it', () => {
   const { HEX_TOKEN: _unused, ...partial } = env;
   assert.deepEqual(problemsOf(() => undefined, partial), ['source.serviceConnection.config.token: environment variable HEX_TOKEN is not set']);

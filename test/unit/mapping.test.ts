@@ -27,6 +27,18 @@ test('filter patterns follow OpenMetadata: anchored at the start, case-insensiti
   // Python's leading inline flags are accepted as OpenMetadata (Python re) accepts them.
   assert.equal(isFilteredOut('Scratch pad', { includes: [], excludes: ['(?i)scratch'] }), true);
   assert.equal(isFilteredOut('a\nb', { includes: ['(?s)a.b'], excludes: [] }), false);
+  // Lookahead (not in RE2) still works through the guarded fallback.
+  assert.equal(isFilteredOut('tmp_orders', { includes: ['^(?!tmp)'], excludes: [] }), true);
+  assert.equal(isFilteredOut('orders', { includes: ['^(?!tmp)'], excludes: [] }), false);
+});
+
+test('a catastrophic-backtracking pattern cannot stall matching on a long title', () => {
+  const title = 'a'.repeat(50_000) + '!';
+  const started = process.hrtime.bigint();
+  assert.equal(isFilteredOut(title, { includes: ['(a+)+$'], excludes: [] }), true);
+  assert.equal(isFilteredOut(title, { includes: [], excludes: ['(a|aa)*b'] }), false);
+  // Backtracking engines take exponential time here; RE2 is linear (generous bound for a loaded machine).
+  assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 5_000);
 });
 
 test('a project becomes a CreateDashboard named by its id', () => {
