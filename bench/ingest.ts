@@ -1,0 +1,181 @@
+// `npm run bench`: one full ingestion of workload W1 and one unchanged re-run (W2) on a real Temporal dev
+// server with a `hexmeta worker` child process, printed as one fixed table.
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import { cliEnv, runCli, startWorkerProcess } from '../test/support/cli';
+import { startDevServer, temporalClient } from '../test/support/temporal';
+import { startWorld, type World } from '../test/support/world';
+import { chainHistory, watchPeakRss } from './measure';
+import { formatTable, type BenchSettings, type RecordedCall, type RunObservation } from './report';
+import { startWarehouses, type BenchWarehouses } from './warehouses';
+import { DASHBOARD_FILTER, HISTORY_ROWS_PER_PROJECT, makeWorkload, WAREHOUSES, type Workload } from './workload';
+
+const SERVICE = 'hex_bench';
+const WORKFLOW_ID = `hexmeta-ingestion-${SERVICE}`;
+const SIZES: Record<string, number> = { '1k': 1_000, '10k': 10_000, '50k': 50_000 };
+
+export interface BenchOptions {
+  size: string;
+  hexLatencyMs: number;
+  omLatencyMs: number;
+  hexRate: number;
+  clientRate: number;
+}
+
+/** `1k`, `10k`, `50k`, or a plain count (small counts are for checking the benchmark itself). */
+export function projectCount(size: string): number {
+  if (size in SIZES) return SIZES[size];
+  const n = Number(size);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('size must be 1k, 10k, 50k or a project count');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const program = new Command('bench')
+    .option('--size <size>', 'workspace size: 1k, 10k or 50k', '10k')
+    .option('--hex-latency-ms <ms>', 'Hex server latency per request', positive, 50)
+    .option('--om-latency-ms <ms>', 'OpenMetadata server latency per request', positive, 10)
+    .option('--hex-rate <perMinute>', "Hex's rate limit per token", positive, 60)
+    .option('--client-rate <perMinute>', "the connector's own limit (hexmeta.hexRequestsPerMinute)", positive, 55)
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const options = program.opts<BenchOptions>();
+  projectCount(options.size);
+  return options;
+}
+
+function calls(list: { method: string; path: string; status: number }[], from: number): RecordedCall[] {
+  return list.slice(from).map(({ method, path, status }) => ({ method, path, status }));
+}
+
+function seedOpenMetadata(world: World, workload: Workload, warehouses: BenchWarehouses): void {
+  for (const kind of WAREHOUSES) {
+    const { name, serviceType } = warehouses.services[kind];
+    world.openMetadata.addDatabaseService(name, serviceType);
+    for (const fqn of workload.tables[kind]) world.openMetadata.addTable(fqn);
+  }
+}
+
+function writeWorkflowFile(world: World, warehouses: BenchWarehouses, clientRate: number): string {
+  return world.writeConfig((doc) => {
+    doc.source.sourceConfig.config.dashboardFilterPattern = DASHBOARD_FILTER;
+    doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: WAREHOUSES.map((kind) => warehouses.services[kind].name) };
+    doc.hexmeta = { hexRequestsPerMinute: clientRate, lookbackDays: 7 };
+    doc.warehouses = warehouses.connections;
+    doc.queryHistory = warehouses.queryHistory;
+  });
+}
+
+interface RunContext {
+  world: World;
+  env: NodeJS.ProcessEnv;
+  configPath: string;
+  taskQueue: string;
+  address: string;
+}
+
+/** One ingestion, from `hexmeta ingest` to its exit, with everything the table needs. */
+async function measuredRun(ctx: RunContext, label: string): Promise<RunObservation> {
+  const hexFrom = ctx.world.hex.requests.length;
+  const omFrom = ctx.world.openMetadata.requests.length;
+  const worker = await startWorkerProcess(ctx.env, ctx.taskQueue);
+  const rss = watchPeakRss(worker.pid!);
+  process.stderr.write(`${label}: running…\n`);
+  const started = Date.now();
+  let result;
+  try {
+    result = await runCli(['ingest', '-c', ctx.configPath, '--task-queue', ctx.taskQueue, '--json'], ctx.env);
+  } finally {
+    worker.kill('SIGTERM');
+  }
+  const wallMs = Date.now() - started;
+  const workerOutput = await worker.output;
+  const workerPeakRssBytes = rss.stop();
+  if (result.code !== 0) process.stderr.write(`${label}: ingest exited ${result.code}\n${result.stderr.slice(-4000)}\n${workerOutput.stderr.slice(-4000)}\n`);
+  let summary: any = null;
+  try {
+    summary = JSON.parse(result.stdout);
+  } catch {
+    // reported through the exit code and stderr above
+  }
+  const lineage: any[] = summary?.lineage ?? [];
+  const sum = (key: string) => lineage.reduce((total, entry) => total + (entry?.counts?.[key] ?? 0), 0);
+  const { client, close } = await temporalClient(ctx.address);
+  let history: { runs: number; events: number; lineageMs: number | null } | null = null;
+  try {
+    history = await chainHistory(client, WORKFLOW_ID);
+  } catch (error) {
+    process.stderr.write(`${label}: workflow history not read: ${(error as Error).message}\n`);
+  } finally {
+    await close();
+  }
+  process.stderr.write(`${label}: done in ${(wallMs / 1000).toFixed(1)} s\n`);
+  return {
+    wallMs,
+    exitCode: result.code,
+    hexCalls: calls(ctx.world.hex.requests, hexFrom),
+    openMetadataCalls: calls(ctx.world.openMetadata.requests, omFrom),
+    historyEvents: history?.events ?? null,
+    historyRuns: history?.runs ?? null,
+    lineageMs: history?.lineageMs ?? null,
+    hexQueries: sum('hexQueries'),
+    queriesRead: sum('queriesRead'),
+    edgesWritten: sum('edgesWritten'),
+    workerPeakRssBytes,
+  };
+}
+
+export async function runBench(options: BenchOptions): Promise<string> {
+  const projects = projectCount(options.size);
+  process.stderr.write(`generating workload: ${projects} projects, ${projects * HISTORY_ROWS_PER_PROJECT} history rows…\n`);
+  const workload = makeWorkload(projects);
+  const temporal = await startDevServer();
+  const warehouses = await startWarehouses(workload.history, randomBytes(12).toString('hex'));
+  const world = await startWorld({
+    projects: workload.projects,
+    serviceName: SERVICE,
+    hex: { latencyMs: options.hexLatencyMs, rateLimitPerMinute: options.hexRate || undefined },
+    openMetadata: { latencyMs: options.omLatencyMs, users: workload.users, specDir: process.env.OPENMETADATA_SPEC_DIR },
+  });
+  try {
+    seedOpenMetadata(world, workload, warehouses);
+    const ctx: RunContext = {
+      world,
+      address: temporal.address,
+      configPath: writeWorkflowFile(world, warehouses, options.clientRate),
+      taskQueue: `bench-${randomBytes(4).toString('hex')}`,
+      env: cliEnv({
+        ...world.secretsEnv, ...warehouses.secretsEnv,
+        TEMPORAL_ADDRESS: temporal.address, HEXMETA_HEX_REQUESTS_PER_MINUTE: String(options.clientRate),
+      }),
+    };
+    const w1 = await measuredRun(ctx, 'W1 (full ingestion)');
+    const w2 = await measuredRun(ctx, 'W2 (nothing changed)');
+    const settings: BenchSettings = {
+      sizeLabel: options.size, projects, listed: workload.listed, kept: workload.kept,
+      historyRows: projects * HISTORY_ROWS_PER_PROJECT, hexLatencyMs: options.hexLatencyMs, omLatencyMs: options.omLatencyMs,
+      hexRatePerMinute: options.hexRate, clientRatePerMinute: options.clientRate,
+    };
+    return formatTable(settings, w1, w2);
+  } finally {
+    await Promise.allSettled([world.close(), warehouses.close(), temporal.stop()]);
+  }
+}
+
+if (require.main === module) {
+  runBench(parseOptions(process.argv.slice(2)))
+    .then((table) => {
+      console.log(table);
+      process.exit(0);
+    })
+    .catch((error) => {
+      console.error(`bench failed: ${(error as Error).message}`);
+      process.exit(1);
+    });
+}

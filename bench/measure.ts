@@ -1,0 +1,84 @@
+// Measurements taken around a run: worker memory, Temporal history of the whole chain, phase timings.
+import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+
+/** Peak resident set (VmHWM) of a process in bytes, or null when /proc does not show it. */
+export function peakRssBytes(pid: number, readStatus: (path: string) => string = (p) => readFileSync(p, 'utf8')): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readStatus(`/proc/${pid}/status`));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples VmHWM while the process lives: the kernel keeps the peak, the last readable value wins. */
+export function watchPeakRss(pid: number, everyMs = 500): { stop(): number | null } {
+  let peak = peakRssBytes(pid);
+  const timer = setInterval(() => {
+    const now = peakRssBytes(pid);
+    if (now !== null && (peak === null || now > peak)) peak = now;
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const last = peakRssBytes(pid);
+      if (last !== null && (peak === null || last > peak)) peak = last;
+      return peak;
+    },
+  };
+}
+
+export interface ChainHistory {
+  runs: number;
+  events: number;
+  /** From the first lineage activity scheduled to the last one closed; null when there was none. */
+  lineageMs: number | null;
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+
+function eventMs(event: HistoryEvent): number {
+  const time = event.eventTime;
+  return Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6);
+}
+
+/** Span of the activities of one type in one run's events, in milliseconds. */
+export function activitySpanMs(events: HistoryEvent[], activityType: string): number | null {
+  const scheduled = new Set<string>();
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const event of events) {
+    const attributes = event.activityTaskScheduledEventAttributes;
+    if (attributes?.activityType?.name === activityType) {
+      scheduled.add(String(event.eventId));
+      if (first === null) first = eventMs(event);
+      continue;
+    }
+    const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes
+      ?? event.activityTaskTimedOutEventAttributes;
+    if (closed && scheduled.has(String(closed.scheduledEventId))) last = eventMs(event);
+  }
+  return first !== null && last !== null ? last - first : null;
+}
+
+/**
+ * History events of every run of the latest continue-as-new chain of `workflowId`, walking back from the
+ * newest run through each first event's `continuedExecutionRunId`.
+ */
+export async function chainHistory(client: Client, workflowId: string): Promise<ChainHistory> {
+  let runId: string | undefined;
+  let runs = 0;
+  let events = 0;
+  let lineageMs: number | null = null;
+  for (;;) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const all = history.events ?? [];
+    runs++;
+    events += all.length;
+    lineageMs ??= activitySpanMs(all, 'lineageForPrefix');
+    const previous = all[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (!previous) return { runs, events, lineageMs };
+    runId = previous;
+  }
+}

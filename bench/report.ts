@@ -1,0 +1,133 @@
+// Turns what a benchmark run observed into the fixed table it prints, so runs can be compared line by line.
+
+/** Projects per Hex list page the connector asks for. */
+export const HEX_PAGE_SIZE = 100;
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface RunObservation {
+  wallMs: number;
+  hexCalls: RecordedCall[];
+  openMetadataCalls: RecordedCall[];
+  historyEvents: number | null;
+  historyRuns: number | null;
+  lineageMs: number | null;
+  hexQueries: number;
+  queriesRead: number;
+  edgesWritten: number;
+  workerPeakRssBytes: number | null;
+  exitCode: number | null;
+}
+
+export interface BenchSettings {
+  sizeLabel: string;
+  projects: number;
+  listed: number;
+  kept: number;
+  historyRows: number;
+  hexLatencyMs: number;
+  omLatencyMs: number;
+  hexRatePerMinute: number;
+  clientRatePerMinute: number;
+}
+
+const isList = (call: RecordedCall) => call.method === 'GET' && /\/projects$/.test(call.path);
+const succeeded = (call: RecordedCall) => call.status >= 200 && call.status < 300;
+
+/**
+ * Hex requests a perfect run makes: one list page per 100 listed projects plus each distinct other request
+ * (credential and workspace checks) that succeeded. Repeated pages and 429s are not needed.
+ */
+export function hexRequestsNeeded(listed: number, hexCalls: RecordedCall[]): number {
+  const pages = Math.max(1, Math.ceil(listed / HEX_PAGE_SIZE));
+  const others = hexCalls.filter((call) => !isList(call) && succeeded(call)).length;
+  return pages + others;
+}
+
+/** Seconds no client can beat at Hex's rate limit. */
+export function rateLimitFloorSeconds(needed: number, ratePerMinute: number): number {
+  return (needed / ratePerMinute) * 60;
+}
+
+/** Successful lineage edge writes. */
+export function lineageWrites(calls: RecordedCall[]): number {
+  return calls.filter((call) => call.method === 'PUT' && /\/lineage$/.test(call.path) && succeeded(call)).length;
+}
+
+/** Read requests: look-ups of owners, tables, dashboards, services and listings. */
+export function readRequests(calls: RecordedCall[]): number {
+  return calls.filter((call) => call.method === 'GET').length;
+}
+
+/** Successful dashboard creations or updates (lineage and other writes excluded). */
+export function dashboardWrites(calls: RecordedCall[]): number {
+  return calls.filter((call) => (call.method === 'PUT' || call.method === 'PATCH') && /\/dashboards(\/|$)/.test(call.path) && succeeded(call)).length;
+}
+
+type Cell = string;
+const dash = '-';
+
+function fixed(value: number | null, digits: number): Cell {
+  return value === null || !Number.isFinite(value) ? dash : value.toFixed(digits);
+}
+
+function whole(value: number | null): Cell {
+  return value === null ? dash : String(Math.round(value));
+}
+
+/** The rows of the table, in a fixed order; W2 cells are '-' where the figure does not apply. */
+export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunObservation | null): [string, Cell, Cell][] {
+  const needed = hexRequestsNeeded(settings.listed, w1.hexCalls);
+  const floor = rateLimitFloorSeconds(needed, settings.hexRatePerMinute);
+  const per = (run: RunObservation | null, f: (r: RunObservation) => Cell): Cell => (run ? f(run) : dash);
+  const rejected = (calls: RecordedCall[]) => calls.filter((call) => call.status === 429).length;
+  const omPerDashboard = (run: RunObservation) => fixed(settings.kept ? run.openMetadataCalls.length / settings.kept : null, 2);
+  return [
+    ['exit code', String(w1.exitCode ?? dash), per(w2, (r) => String(r.exitCode ?? dash))],
+    ['wall time (s)', fixed(w1.wallMs / 1000, 1), per(w2, (r) => fixed(r.wallMs / 1000, 1))],
+    ['Hex requests needed', String(needed), dash],
+    ['rate-limit floor (s)', fixed(floor, 1), dash],
+    ['wall time / floor', fixed(floor ? w1.wallMs / 1000 / floor : null, 2), per(w2, (r) => fixed(floor ? r.wallMs / 1000 / floor : null, 2))],
+    ['Hex requests made', String(w1.hexCalls.length), per(w2, (r) => String(r.hexCalls.length))],
+    ['Hex 429 answers', String(rejected(w1.hexCalls)), per(w2, (r) => String(rejected(r.hexCalls)))],
+    ['OM requests made', String(w1.openMetadataCalls.length), per(w2, (r) => String(r.openMetadataCalls.length))],
+    ['OM requests per kept dashboard', omPerDashboard(w1), per(w2, omPerDashboard)],
+    ['  of which GET (look-ups, listings)', String(readRequests(w1.openMetadataCalls)), per(w2, (r) => String(readRequests(r.openMetadataCalls)))],
+    ['  of which lineage writes', String(lineageWrites(w1.openMetadataCalls)), per(w2, (r) => String(lineageWrites(r.openMetadataCalls)))],
+    ['  of which dashboard writes', String(dashboardWrites(w1.openMetadataCalls)), per(w2, (r) => String(dashboardWrites(r.openMetadataCalls)))],
+    ['workflow runs (continue-as-new chain)', whole(w1.historyRuns), per(w2, (r) => whole(r.historyRuns))],
+    ['history events', whole(w1.historyEvents), per(w2, (r) => whole(r.historyEvents))],
+    ['history events per 1,000 projects', fixed(w1.historyEvents === null ? null : (w1.historyEvents / settings.projects) * 1000, 0),
+      per(w2, (r) => fixed(r.historyEvents === null ? null : (r.historyEvents / settings.projects) * 1000, 0))],
+    ['worker peak RSS (MiB)', fixed(w1.workerPeakRssBytes === null ? null : w1.workerPeakRssBytes / 2 ** 20, 0),
+      per(w2, (r) => fixed(r.workerPeakRssBytes === null ? null : r.workerPeakRssBytes / 2 ** 20, 0))],
+    ['history rows read by the connector', String(w1.queriesRead), per(w2, (r) => String(r.queriesRead))],
+    ['Hex queries extracted', String(w1.hexQueries), per(w2, (r) => String(r.hexQueries))],
+    ['lineage phase (s)', fixed(w1.lineageMs === null ? null : w1.lineageMs / 1000, 1), per(w2, (r) => fixed(r.lineageMs === null ? null : r.lineageMs / 1000, 1))],
+    ['SQL extraction (Hex queries/s)', fixed(w1.lineageMs ? w1.hexQueries / (w1.lineageMs / 1000) : null, 0),
+      per(w2, (r) => fixed(r.lineageMs ? r.hexQueries / (r.lineageMs / 1000) : null, 0))],
+    ['lineage edges written', String(w1.edgesWritten), per(w2, (r) => String(r.edgesWritten))],
+  ];
+}
+
+export function settingsLine(s: BenchSettings): string {
+  return `hexmeta bench: size=${s.sizeLabel} projects=${s.projects} listed=${s.listed} kept=${s.kept} history-rows=${s.historyRows} `
+    + `hex-latency=${s.hexLatencyMs}ms om-latency=${s.omLatencyMs}ms hex-rate=${s.hexRatePerMinute}/min client-rate=${s.clientRatePerMinute}/min`;
+}
+
+/** A Markdown table with fixed columns, so outputs of two runs diff line by line. */
+export function formatTable(settings: BenchSettings, w1: RunObservation, w2: RunObservation | null): string {
+  const rows = tableRows(settings, w1, w2);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const pad = (text: string, n: number, right = false) => (right ? text.padStart(n) : text.padEnd(n));
+  const lines = [
+    `| ${pad('metric', width)} | ${pad('W1 (full)', 12, true)} | ${pad('W2 (no change)', 14, true)} |`,
+    `|${'-'.repeat(width + 2)}|${'-'.repeat(13)}:|${'-'.repeat(15)}:|`,
+    ...rows.map(([label, a, b]) => `| ${pad(label, width)} | ${pad(a, 12, true)} | ${pad(b, 14, true)} |`),
+  ];
+  return [settingsLine(settings), '', ...lines].join('\n');
+}

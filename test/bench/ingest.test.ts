@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseOptions, projectCount, runBench } from '../../bench/ingest';
+import { makeWorkload } from '../../bench/workload';
+
+function cells(table: string): Map<string, [string, string]> {
+  const rows = new Map<string, [string, string]>();
+  for (const line of table.split('\n')) {
+    const parts = line.split('|').map((part) => part.trim());
+    if (parts.length === 5 && parts[1] && !parts[1].startsWith('-')) rows.set(parts[1], [parts[2], parts[3]]);
+  }
+  return rows;
+}
+
+test('options: sizes, defaults and rejected values', () => {
+  assert.deepEqual(parseOptions([]), { size: '10k', hexLatencyMs: 50, omLatencyMs: 10, hexRate: 60, clientRate: 55 });
+  assert.equal(parseOptions(['--size', '1k', '--hex-rate', '120']).hexRate, 120);
+  assert.equal(projectCount('50k'), 50_000);
+  assert.equal(projectCount('150'), 150);
+  assert.throws(() => parseOptions(['--size', 'huge']), /size must be/);
+  assert.throws(() => parseOptions(['--om-latency-ms', '-3']), /must be a number/);
+});
+
+test('a small benchmark runs W1 and W2 end to end and reports what happened', { timeout: 170_000 }, async () => {
+  const size = 150;
+  const workload = makeWorkload(size);
+  const table = await runBench({ size: String(size), hexLatencyMs: 5, omLatencyMs: 1, hexRate: 600, clientRate: 550 });
+  const rows = cells(table);
+  const value = (label: string, run: 0 | 1) => {
+    const row = rows.get(label);
+    assert.ok(row, `row ${label} in\n${table}`);
+    return Number(row[run]);
+  };
+  assert.equal(value('exit code', 0), 0, table);
+  assert.equal(value('exit code', 1), 0, table);
+  // Every kept project becomes a dashboard once; the unchanged re-run writes none.
+  assert.equal(value('of which dashboard writes', 0), workload.kept);
+  assert.equal(value('of which dashboard writes', 1), 0);
+  assert.equal(value('Hex requests needed', 0), 3, 'two list pages and one workspace check');
+  assert.ok(value('Hex requests made', 0) >= 2);
+  assert.ok(value('history events', 0) > 10);
+  assert.ok(value('worker peak RSS (MiB)', 0) > 50);
+  const hexRows = Object.values(workload.history).flat().filter((row) => row.sql.includes('-- Hex query metadata:')).length;
+  assert.equal(value('Hex queries extracted', 0), hexRows);
+  assert.ok(value('lineage edges written', 0) > 0);
+  assert.equal(value('of which lineage writes', 0), value('lineage edges written', 0));
+  assert.ok(value('SQL extraction (Hex queries/s)', 0) > 0);
+});

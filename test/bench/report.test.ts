@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  dashboardWrites, formatTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, tableRows,
+  type BenchSettings, type RecordedCall, type RunObservation,
+} from '../../bench/report';
+import { activitySpanMs, peakRssBytes } from '../../bench/measure';
+
+const SETTINGS: BenchSettings = {
+  sizeLabel: '1k', projects: 1000, listed: 980, kept: 931, historyRows: 20000,
+  hexLatencyMs: 50, omLatencyMs: 10, hexRatePerMinute: 60, clientRatePerMinute: 55,
+};
+
+const get = (path: string, status = 200): RecordedCall => ({ method: 'GET', path, status });
+const put = (path: string, status = 200): RecordedCall => ({ method: 'PUT', path, status });
+
+function observation(overrides: Partial<RunObservation> = {}): RunObservation {
+  return {
+    wallMs: 33_000, exitCode: 0, historyEvents: 120, historyRuns: 1, lineageMs: 10_000, hexQueries: 6_667,
+    queriesRead: 6_667, edgesWritten: 3_000, workerPeakRssBytes: 300 * 2 ** 20,
+    hexCalls: [get('/api/v1/users/me'), ...Array.from({ length: 10 }, () => get('/api/v1/projects')), get('/api/v1/projects', 429)],
+    openMetadataCalls: [get('/api/v1/system/version'), put('/api/v1/dashboards', 201), put('/api/v1/dashboards', 400), put('/api/v1/lineage')],
+    ...overrides,
+  };
+}
+
+test('Hex requests needed: one page per 100 listed projects plus successful other requests; 429s and repeats are not', () => {
+  const w1 = observation();
+  assert.equal(hexRequestsNeeded(980, w1.hexCalls), 10 + 1);
+  assert.equal(hexRequestsNeeded(0, []), 1);
+  assert.equal(rateLimitFloorSeconds(11, 60), 11);
+  assert.equal(rateLimitFloorSeconds(101, 60), 101);
+});
+
+test('writes are told apart by kind, and only successful ones count', () => {
+  const calls = observation().openMetadataCalls;
+  assert.equal(dashboardWrites(calls), 1);
+  assert.equal(lineageWrites(calls), 1);
+  assert.equal(dashboardWrites([{ method: 'PATCH', path: '/api/v1/dashboards/abc', status: 200 }]), 1);
+  assert.equal(dashboardWrites([get('/api/v1/dashboards/name/x')]), 0);
+});
+
+test('the table has the same rows in the same order whatever the figures, with derived values', () => {
+  const rows = tableRows(SETTINGS, observation(), observation({ wallMs: 5_500, hexCalls: [], historyEvents: null }));
+  const again = tableRows(SETTINGS, observation({ wallMs: 1 }), null);
+  assert.deepEqual(rows.map(([label]) => label), again.map(([label]) => label));
+  const byLabel = new Map(rows.map(([label, a, b]) => [label, [a, b]]));
+  assert.deepEqual(byLabel.get('wall time (s)'), ['33.0', '5.5']);
+  assert.deepEqual(byLabel.get('rate-limit floor (s)'), ['11.0', '-']);
+  assert.deepEqual(byLabel.get('wall time / floor'), ['3.00', '0.50']);
+  assert.deepEqual(byLabel.get('Hex 429 answers'), ['1', '0']);
+  assert.deepEqual(byLabel.get('history events per 1,000 projects'), ['120', '-']);
+  assert.deepEqual(byLabel.get('worker peak RSS (MiB)'), ['300', '300']);
+  assert.deepEqual(byLabel.get('SQL extraction (Hex queries/s)'), ['667', '667']);
+  assert.equal(again.find(([label]) => label === 'wall time (s)')![2], '-');
+});
+
+test('the printed table has fixed-width columns', () => {
+  const lines = formatTable(SETTINGS, observation(), observation()).split('\n');
+  assert.match(lines[0], /size=1k projects=1000 listed=980 kept=931/);
+  const tableLines = lines.slice(2);
+  assert.ok(tableLines.length > 10);
+  assert.equal(new Set(tableLines.map((line) => line.length)).size, 1);
+});
+
+test('peak RSS is read from VmHWM in kB', () => {
+  assert.equal(peakRssBytes(1, () => 'Name:\tnode\nVmHWM:\t  123456 kB\nVmRSS:\t 1 kB\n'), 123456 * 1024);
+  assert.equal(peakRssBytes(1, () => { throw new Error('gone'); }), null);
+  assert.ok((peakRssBytes(process.pid) ?? 0) > 1024 * 1024, 'this process has a peak above 1 MiB');
+});
+
+test('activity span: from the first scheduled activity of a type to the last one closed', () => {
+  const at = (seconds: number) => ({ seconds, nanos: 500_000_000 });
+  const events: any[] = [
+    { eventId: 5, eventTime: at(100), activityTaskScheduledEventAttributes: { activityType: { name: 'ingestProjectPage' } } },
+    { eventId: 6, eventTime: at(101), activityTaskCompletedEventAttributes: { scheduledEventId: 5 } },
+    { eventId: 7, eventTime: at(110), activityTaskScheduledEventAttributes: { activityType: { name: 'lineageForPrefix' } } },
+    { eventId: 8, eventTime: at(110), activityTaskScheduledEventAttributes: { activityType: { name: 'lineageForPrefix' } } },
+    { eventId: 9, eventTime: at(115), activityTaskCompletedEventAttributes: { scheduledEventId: 8 } },
+    { eventId: 10, eventTime: at(123), activityTaskFailedEventAttributes: { scheduledEventId: 7 } },
+    { eventId: 11, eventTime: at(130), activityTaskScheduledEventAttributes: { activityType: { name: 'markDeletedDashboards' } } },
+    { eventId: 12, eventTime: at(140), activityTaskCompletedEventAttributes: { scheduledEventId: 11 } },
+  ];
+  assert.equal(activitySpanMs(events, 'lineageForPrefix'), 13_000);
+  assert.equal(activitySpanMs(events, 'prepareIngestion'), null);
+});
