@@ -8,6 +8,10 @@ import { ServiceError } from './common/httpErrors';
 import type { EntityReference } from './openmetadata/types';
 import type { ItemReport, PageCounts, PageInput, PageResult } from './types';
 import { REPORT_LIMIT } from './types';
+import pLimit from 'p-limit';
+
+/** Dashboards of one page written at the same time. */
+export const PROJECT_WRITE_CONCURRENCY = 8;
 
 export function emptyCounts(): PageCounts {
   return {
@@ -77,17 +81,17 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     if (list.length < REPORT_LIMIT) list.push({ item, reason });
   };
 
-  for (const raw of page.values) {
+  const ingestOne = async (raw: unknown): Promise<void> => {
     counts.projectsSeen++;
     const problem = malformedReason(raw);
     if (problem) {
       report(failures, label(raw ?? {}), `malformed project from Hex: ${problem}`);
-      continue;
+      return;
     }
     const project = raw as HexProject;
     if (plan.hasProjectFilterPattern || isFilteredOut(project.title, plan.dashboardFilterPattern)) {
       counts.projectsFiltered++;
-      continue;
+      return;
     }
     keptDigests += nameDigest(project.id);
     try {
@@ -113,7 +117,7 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       if (!plan.overrideMetadata && stored && !stored.deleted && stored.sourceHash === request.sourceHash) {
         counts.dashboardsUnchanged++;
         counts.tagsAttached += wantedTags.length;
-        continue;
+        return;
       }
       const tagNames: string[] = [];
       for (const name of wantedTags) {
@@ -134,6 +138,9 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       if (!isItemFailure(error)) throw error;
       report(failures, label(project), error.message);
     }
-  }
+  };
+  // Projects of a page are written side by side (bounded), hiding OpenMetadata's latency behind Hex's rate limit.
+  const limit = pLimit(PROJECT_WRITE_CONCURRENCY);
+  await Promise.all(page.values.map((raw) => limit(() => ingestOne(raw))));
   return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures };
 }

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import pLimit from 'p-limit';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connected, RunCache } from './context';
 import { extractTables } from './lineage/extractTables';
@@ -15,6 +16,8 @@ import type { Dialect } from './lineage/dialect';
 import { REPORT_LIMIT, type ItemReport, type LineageCounts, type LineageInput, type LineageResult } from './types';
 
 export const HISTORY_PAGE_SIZE = 500;
+/** History rows of a page processed at the same time. */
+export const ROW_CONCURRENCY = 8;
 /** Enough of the SQL to recognise the query in OpenMetadata's lineage panel. */
 export const MAX_LINEAGE_SQL_CHARS = 4_000;
 
@@ -98,7 +101,9 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   try {
     do {
       const page = await source.readPage(input.window, cursor, HISTORY_PAGE_SIZE);
-      for (const row of page.rows) await lineageOfRow(row);
+      // Rows of a page are resolved and written side by side (bounded): lookups are cached per run.
+      const limit = pLimit(ROW_CONCURRENCY);
+      await Promise.all(page.rows.map((row) => limit(() => lineageOfRow(row))));
       cursor = page.next;
       Context.current().heartbeat({ cursor, counts } satisfies ResumePoint);
     } while (cursor);
@@ -142,12 +147,15 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
       counts.tablesResolved++;
       const key = `${table.id}>${dashboard.id}`;
       if (cache.edges.has(key)) continue;
+      cache.edges.add(key); // claimed before the write, so rows in flight together write a pair once
       await conn.openMetadata.putLineage(table, dashboard, {
         sqlQuery: row.sql.slice(0, MAX_LINEAGE_SQL_CHARS),
         source: 'DashboardLineage',
         description: `Hex query history of ${prefix.service}`,
+      }).catch((error) => {
+        cache.edges.delete(key);
+        throw error;
       });
-      cache.edges.add(key);
       counts.edgesWritten++;
     }
   }
