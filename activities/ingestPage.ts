@@ -140,7 +140,17 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     }
   };
   // Projects of a page are written side by side (bounded), hiding OpenMetadata's latency behind Hex's rate limit.
+  // After a failure of the whole page (auth, 5xx), no further project is started: the page will be retried.
   const limit = pLimit(PROJECT_WRITE_CONCURRENCY);
-  await Promise.all(page.values.map((raw) => limit(() => ingestOne(raw))));
+  let pageFailed = false;
+  await Promise.all(page.values.map((raw) => limit(async () => {
+    if (pageFailed) return;
+    try {
+      await ingestOne(raw);
+    } catch (error) {
+      pageFailed = true;
+      throw error;
+    }
+  })));
   return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures };
 }

@@ -58,7 +58,9 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
         () => undefined,
       );
     }, tty ? 500 : 5_000);
-    const result = handle.result();
+    // Under the same abort signal: a long poll still retrying on a closed channel would throw.
+    const result = target.client.withAbortSignal(queries.signal, () => handle.result());
+    result.catch(() => undefined);
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     let summary: IngestionSummary;
     try {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PROJECT_WRITE_CONCURRENCY } from '../../activities/ingestPage';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { Fault } from '../servers/http';
@@ -65,9 +66,14 @@ test('OpenMetadata 500, 502, 503 and a write slower than the timeout are retried
   assert.equal(summary.failuresTotal, 0, JSON.stringify(summary.failures));
   assert.equal(summary.dashboardsCreated + summary.dashboardsUpdated + summary.dashboardsUnchanged, kept.length);
   assert.deepEqual(dashboardNamesOf(service), kept.map((p) => p.id).sort(), 'each dashboard once, none lost');
-  assert.deepEqual(dashboardPuts.slice(0, 3).map((r) => r.status), [500, 502, 503]);
-  const first = dashboardPuts[0].body as { name: string };
-  assert.ok(dashboardPuts.slice(0, 5).every((r) => (r.body as { name: string }).name === first.name), 'the same dashboard retried');
+  // A page's dashboards are written side by side, so the faults hit several of them: each was written later.
+  assert.deepEqual(dashboardPuts.slice(0, 3).map((r) => r.status).sort(), [500, 502, 503]);
+  const nameOf = (r: { body: unknown }) => (r.body as { name: string }).name;
+  dashboardPuts.forEach((put, i) => {
+    if (put.status >= 500 || put.status === 0) {
+      assert.ok(dashboardPuts.slice(i + 1).some((later) => nameOf(later) === nameOf(put) && later.status < 300), `${nameOf(put)} retried`);
+    }
+  });
   t.diagnostic('faults: OpenMetadata 500 x1, 502 x1, 503 x1, timeout (33 s) x1; dashboards lost 0, doubled 0');
 });
 
@@ -97,7 +103,10 @@ test('a 401 mid-run fails the run at once, without retries, naming the JWT', asy
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr,
     /Ingestion failed: OpenMetadata rejected the JWT \(workflowConfig\.openMetadataServerConfig\.securityConfig\.jwtToken\) with 401: .*Expired token!/);
-  assert.deepEqual(dashboardPuts.map((r) => r.status), [401], 'one attempt, no retry');
-  assert.deepEqual(dashboardNamesOf(service), []);
+  // Writes already in flight beside the rejected one may finish; nothing is retried and nothing new starts.
+  const statuses = dashboardPuts.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 401).length, 1, 'one attempt, no retry');
+  assert.ok(statuses.length <= PROJECT_WRITE_CONCURRENCY, `dashboard writes: ${statuses.join(',')}`);
+  assert.equal(dashboardNamesOf(service).length, statuses.filter((s) => s === 201).length);
   t.diagnostic('faults: OpenMetadata 401 x1 (run failed as expected)');
 });
