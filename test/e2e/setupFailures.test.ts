@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { makeWorkspace } from '../servers/hexServer';
 import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
-import { freePort, stopSuiteTemporal, suiteTemporal } from '../support/temporal';
+import { freePort, stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';
 
 const TASK_QUEUE = 'e2e-setup';
@@ -55,6 +55,15 @@ test('a wrong Hex token fails fast with exit 2, one attempt, and names the crede
   assert.equal(hexCalls.length, 1, 'no retries of a rejected token');
   assert.equal(writesTo(world), 0);
   assert.ok(!result.stderr.includes('ff'.repeat(48)));
+  // Nor in the failed run's history (input, failure, retry state), nor in the worker's output so far.
+  const { client, close } = await temporalClient(address);
+  try {
+    const history = JSON.stringify(await client.workflow.getHandle('hexmeta-ingestion-hex_e2e_setup').fetchHistory());
+    assert.match(history, /AuthenticationError/);
+    for (const secret of ['ff'.repeat(48), HEX_TOKEN, OM_JWT]) assert.ok(!history.includes(secret), 'secret in the failed run\'s history');
+  } finally {
+    await close();
+  }
 });
 
 test('a wrong OpenMetadata JWT fails fast with exit 2 and nothing written', async () => {
