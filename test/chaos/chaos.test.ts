@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PROJECT_WRITE_CONCURRENCY } from '../../activities/ingestPage';
 import { after, before, test } from 'node:test';
 import { WORKSPACE_USERS } from '../servers/fixtures';
 import { startOpenMetadataServer, type OpenMetadataServer } from '../servers/openMetadataServer';
@@ -119,7 +120,8 @@ test(`${KILLS} worker SIGKILLs and a Temporal server SIGKILL later, the run comp
     holdBack: () => {
       if (om.requests.length === requestsAtLastHold) return;
       requestsAtLastHold = om.requests.length;
-      om.injectFault({ path: '/api/v1/dashboards', delayMs: HOLD_BACK_DELAY_MS, times: 4 });
+      // Enough for every write a page has in flight at once.
+      om.injectFault({ path: '/api/v1/dashboards', delayMs: HOLD_BACK_DELAY_MS, times: 2 * PROJECT_WRITE_CONCURRENCY });
     },
   });
   chaosSnapshot = snapshotOf(om, tableIds.chaos);
