@@ -1,6 +1,8 @@
 // Workload W1: a deterministic Hex workspace, its OpenMetadata users and tables, and three warehouses' query history.
 import { makeProject, type HexProject } from '../test/servers/hexServer';
 import { hexComment } from '../test/support/databases';
+import { seededRandom } from '../test/support/random';
+export { seededRandom };
 
 export const USER_COUNT = 500;
 export const TABLE_COUNT = 5_000;
@@ -32,17 +34,6 @@ export interface Workload {
   kept: number;
 }
 
-/** mulberry32: the same seed gives the same workload, so runs compare. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];

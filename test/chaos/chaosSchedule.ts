@@ -1,17 +1,7 @@
 // Kills workers, then the Temporal server, at random points of a run's progress.
 import type { WorkerPool } from './workerPool';
-
-/** Small deterministic PRNG (mulberry32): a failing schedule can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/random';
+export { seededRandom };
 
 export interface ChaosPlan {
   /** Progress fractions (0..1 of the dashboards written) at which a worker is killed, ascending. */

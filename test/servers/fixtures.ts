@@ -1,6 +1,7 @@
 // Realistic Hex workspace content for tests: single projects with sensible defaults and a seeded generator.
 import { randomUUID } from 'node:crypto';
 import type { HexCell, HexProject, HexSharing } from './hexServer';
+import { seededRandom } from '../support/random';
 
 const DEFAULT_EMAIL = 'maria.lopez@acme.example';
 
@@ -43,17 +44,6 @@ export function makeProject(overrides: Partial<HexProject> & { id?: string } = {
   return { ...base, ...overrides };
 }
 
-/** Small deterministic PRNG (mulberry32) so generated workspaces are identical for one seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID, verify } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { readJsonBody } from './jsonBody';
 
 /**
  * A local stand-in for the BigQuery v2 REST API as @google-cloud/bigquery calls it:
@@ -88,7 +88,7 @@ export async function startBigQueryDouble(options: BigQueryDoubleOptions): Promi
   const double: BigQueryDouble = { url: '', queries: [], resultPageRequests: 0, close: async () => {} };
 
   const server = createServer((req, res) => {
-    readBody(req)
+    readJsonBody(req)
       .then((body) => route(req, res, body))
       .catch((error: unknown) => {
         const failure = error instanceof ApiFailure ? error : new ApiFailure(500, 'backendError', String(error));
@@ -266,22 +266,6 @@ function statusName(status: number): string {
   return ({ 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND' } as Record<number, string>)[status] ?? 'INTERNAL';
 }
 
-function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('error', reject);
-    req.on('end', () => {
-      try {
-        let raw = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
-        resolve(raw.length ? JSON.parse(raw.toString('utf8')) : {});
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { readJsonBody } from './jsonBody';
 
 /**
  * A local stand-in for Snowflake's REST protocol as snowflake-sdk speaks it:
@@ -75,7 +75,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions): Pro
   const sessions = new Set<string>();
   const double: SnowflakeDouble = { url: '', statements: [], logins: [], sessionsClosed: 0, close: async () => {} };
   const server = createServer((req, res) => {
-    readJson(req).then((body) => route(req, res, body)).catch((error: unknown) => {
+    readJsonBody(req).then((body) => route(req, res, body)).catch((error: unknown) => {
       send(res, 400, { success: false, code: '000400', message: `Malformed request: ${String(error)}`, data: null });
     });
   });
@@ -305,22 +305,6 @@ function nineDigitUtc(iso: string): string {
   return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${fraction}Z`;
 }
 
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('error', reject);
-    req.on('end', () => {
-      try {
-        let raw = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
-        resolve(raw.length ? JSON.parse(raw.toString('utf8')) : {});
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
