@@ -6,6 +6,7 @@ import type { ConfigSource } from '../activities/config/types';
 import { SETUP_FAILURE_TYPES } from '../activities/failures';
 import { DEFAULT_TASK_QUEUE } from '../worker/createWorker';
 import type { hexIngestion } from '../workflows';
+import { ingestionWorkflowId } from '../workflows/ids';
 import { progressQuery, type IngestionSummary } from '../workflows/messages';
 
 export interface StartOptions {
@@ -18,9 +19,7 @@ export interface StartOptions {
 }
 
 /** One ingestion per dashboard service: the workflow id is derived from the service name. */
-export function workflowIdFor(serviceName: string): string {
-  return `hexmeta-ingestion-${serviceName}`;
-}
+export const workflowIdFor = ingestionWorkflowId;
 
 /** Validates the configuration here (fails before anything is written) and gives the workflow input. */
 export function prepareSource(options: StartOptions): { source: ConfigSource; serviceName: string } {

@@ -1,6 +1,9 @@
 import {
-  continueAsNew, proxyActivities, setHandler, workflowInfo,
+  ApplicationFailure, continueAsNew, executeChild, ParentClosePolicy, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
+// The SDK's shared error and policy types (bundled with workflow code like @temporalio/workflow itself).
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ingestionWorkflowId } from './ids';
 import type { Activities } from '../activities';
 import type { ItemReport, PageCounts } from '../activities/types';
 import { progressQuery, type IngestionInput, type IngestionSummary } from './messages';
@@ -62,8 +65,40 @@ function addCounts(summary: IngestionSummary, counts: PageCounts): void {
   for (const key of Object.keys(counts) as (keyof PageCounts)[]) summary[key] += counts[key];
 }
 
+async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<IngestionSummary> {
+  try {
+    return await executeChild(hexIngestion, {
+      workflowId: fixedId,
+      args: [{ source: input.source }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    throw ApplicationFailure.nonRetryable(
+      `an ingestion of this service is already running as workflow ${fixedId}; this run started nothing`,
+      'AlreadyRunning',
+    );
+  }
+}
+
+/**
+ * The workflow also takes what a person pastes into the Web UI's Start Workflow form: `{ "configPath": "..." }`
+ * or the parsed workflow file itself (secrets as `${...}` references).
+ */
+export type HexIngestionArgument = IngestionInput | { configPath: string } | Record<string, unknown>;
+
+function asIngestionInput(argument: HexIngestionArgument): IngestionInput {
+  const a = argument as Record<string, any>;
+  const source = a?.source;
+  if (source && typeof source === 'object' && ('configPath' in source || 'config' in source)) return a as IngestionInput;
+  if (typeof a?.configPath === 'string') return { source: { configPath: a.configPath } };
+  return { source: { config: a } };
+}
+
 /** Ingests a Hex workspace into OpenMetadata: dashboards page by page, with the cursor kept here. */
-export async function hexIngestion(input: IngestionInput): Promise<IngestionSummary> {
+export async function hexIngestion(argument: HexIngestionArgument): Promise<IngestionSummary> {
+  const input = asIngestionInput(argument);
   const summary = input.resume?.summary ?? newSummary();
   setHandler(progressQuery, () => summary);
 
@@ -76,6 +111,9 @@ export async function hexIngestion(input: IngestionInput): Promise<IngestionSumm
     const prepared = await setup.prepareIngestion({ source: input.source });
     plan = prepared.plan;
     window.start = new Date(now - plan.lookbackDays * DAY_MS).toISOString();
+    // Started under another id (e.g. from the Web UI): run as the service's one ingestion, or refuse.
+    const fixedId = ingestionWorkflowId(plan.serviceName);
+    if (workflowInfo().workflowId !== fixedId) return runUnderFixedId(input, fixedId);
     summary.serviceName = plan.serviceName;
     summary.openMetadataVersion = prepared.openMetadataVersion;
     summary.warningsTotal += prepared.warnings.length;

@@ -2,6 +2,7 @@ import { executeChild, ParentClosePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ConfigSource } from '../activities/config/types';
 import { hexIngestion } from './hexIngestion';
+import { ingestionWorkflowId as fixedIdFor } from './ids';
 import type { IngestionSummary } from './messages';
 
 /** What a schedule starts: where the worker reads the configuration, and the service it names (no secrets). */
@@ -20,8 +21,7 @@ export type ScheduledIngestionResult =
  * ingestion itself runs as a child under the service's fixed id: one ingestion per service, however started.
  */
 export async function scheduledHexIngestion(input: ScheduledIngestionInput): Promise<ScheduledIngestionResult> {
-  // Same id as the CLI and API use (client/ingest.ts workflowIdFor); workflow code cannot import client code.
-  const ingestionWorkflowId = `hexmeta-ingestion-${input.serviceName}`;
+  const ingestionWorkflowId = fixedIdFor(input.serviceName);
   try {
     const summary = await executeChild(hexIngestion, {
       workflowId: ingestionWorkflowId,

@@ -33,7 +33,8 @@ test('recorded histories of the ingestion workflow replay without nondeterminism
   for (const file of files) {
     // Exported with `temporal workflow show -o json` (the format the Web UI downloads too).
     const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowsPath }, history, file);
+    // The file is named after the workflow id: the workflow's path depends on it (fixed id per service).
+    await Worker.runReplayHistory({ workflowsPath }, history, file.replace(/\.json$/, ''));
   }
 });
 
@@ -57,7 +58,7 @@ test('a fresh run (pages, lineage step, warnings) replays against the current co
     if (process.env.RECORD_HISTORY === '1') {
       // The CLI's JSON export is the format the Web UI downloads and historyFromJSON reads.
       const json = execFileSync(temporalBinary(), ['workflow', 'show', '--address', address, '-w', handle.workflowId, '-o', 'json']);
-      writeFileSync(join(HISTORIES, 'hexIngestion-pages-lineage.json'), json);
+      writeFileSync(join(HISTORIES, `${handle.workflowId}.json`), json);
     }
   } finally {
     await close();
