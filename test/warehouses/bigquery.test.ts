@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createBigQueryHistorySource, historyQuery } from '../../activities/warehouses/bigquery';
-import type { HistoryCursor, HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
+import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
 import { startBigQueryDouble, type JobRecord } from '../servers/warehouses/bigqueryDouble';
+import { readAllPages } from '../support/databases';
 
 const CLIENT_EMAIL = 'hexmeta-reader@acme-prod.iam.gserviceaccount.com';
 const WINDOW = { start: '2025-03-01T00:00:00.000Z', end: '2025-03-02T00:00:00.000Z' };
@@ -48,17 +49,7 @@ function connection(privateKey: string, projectId: string | string[] = 'acme-pro
 }
 
 async function readAll(source: QueryHistorySource, pageSize: number): Promise<HistoryRow[]> {
-  const rows: HistoryRow[] = [];
-  let cursor: HistoryCursor | null = null;
-  let pages = 0;
-  do {
-    const page = await source.readPage(WINDOW, cursor, pageSize);
-    rows.push(...page.rows);
-    cursor = page.next === null ? null : JSON.parse(JSON.stringify(page.next));
-    pages += 1;
-    assert.ok(pages < 50, 'paging does not end');
-  } while (cursor !== null);
-  return rows;
+  return (await readAllPages<HistoryRow>(source, WINDOW, pageSize, 50)).flat();
 }
 
 async function startDouble(options: { rowsPerResponse?: number } = {}) {

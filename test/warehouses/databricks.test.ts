@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDatabricksHistorySource } from '../../activities/warehouses/databricks';
-import type { HistoryCursor, HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
+import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
 import { startDatabricksDouble, type DatabricksQuery } from '../servers/warehouses/databricksDouble';
+import { readAllPages } from '../support/databases';
 
 const TOKEN = 'dapi0123456789abcdef0123456789abcd';
 const WINDOW = { start: '2025-03-01T00:00:00.000Z', end: '2025-03-02T00:00:00.000Z' };
@@ -29,18 +30,8 @@ const QUERIES: DatabricksQuery[] = [
 ];
 
 async function readAll(source: QueryHistorySource, pageSize: number): Promise<{ rows: HistoryRow[]; pages: number }> {
-  const rows: HistoryRow[] = [];
-  let cursor: HistoryCursor | null = null;
-  let pages = 0;
-  do {
-    const page = await source.readPage(WINDOW, cursor, pageSize);
-    rows.push(...page.rows);
-    // The cursor must survive a trip through workflow history.
-    cursor = page.next === null ? null : JSON.parse(JSON.stringify(page.next));
-    pages += 1;
-    assert.ok(pages < 50, 'paging does not end');
-  } while (cursor !== null);
-  return { rows, pages };
+  const pages = await readAllPages<HistoryRow>(source, WINDOW, pageSize, 50);
+  return { rows: pages.flat(), pages: pages.length };
 }
 
 test('sends the time range, page size and token, and walks every Hex row exactly once', async (t) => {

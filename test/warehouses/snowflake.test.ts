@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSnowflakeHistorySource, historyQuery } from '../../activities/warehouses/snowflake';
-import type { HistoryCursor, HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
+import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
 import { startSnowflakeDouble, type QueryHistoryEntry } from '../servers/warehouses/snowflakeDouble';
+import { readAllPages } from '../support/databases';
 
 const USER = 'HEXMETA_READER';
 const PASSWORD = 'S3cret-Pa55word!';
@@ -30,17 +31,7 @@ const HISTORY: QueryHistoryEntry[] = [
 const CONNECTION = { type: 'Snowflake', account: 'xyz1234.us-east-1', username: USER, password: PASSWORD, warehouse: 'COMPUTE_WH', role: 'SYSADMIN' };
 
 async function readAll(source: QueryHistorySource, pageSize: number): Promise<HistoryRow[]> {
-  const rows: HistoryRow[] = [];
-  let cursor: HistoryCursor | null = null;
-  let pages = 0;
-  do {
-    const page = await source.readPage(WINDOW, cursor, pageSize);
-    rows.push(...page.rows);
-    cursor = page.next === null ? null : JSON.parse(JSON.stringify(page.next));
-    pages += 1;
-    assert.ok(pages < 50, 'paging does not end');
-  } while (cursor !== null);
-  return rows;
+  return (await readAllPages<HistoryRow>(source, WINDOW, pageSize, 50)).flat();
 }
 
 test('sends the exact history query with bind variables for the window and keyset', async (t) => {
