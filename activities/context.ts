@@ -15,6 +15,20 @@ export interface Connected {
   openMetadata: OpenMetadataClient;
 }
 
+/**
+ * The lookup's promise for `key`, started once and shared by concurrent callers; a failed lookup is
+ * forgotten so that a retry asks again.
+ */
+export function remember<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let found = cache.get(key);
+  if (!found) {
+    found = load();
+    cache.set(key, found);
+    found.catch(() => cache.delete(key));
+  }
+  return found;
+}
+
 /** Per-run lookups (owners by e-mail, tags already written), so each is asked once per run. */
 export class RunCache {
   readonly owners = new Map<string, Promise<EntityReference | null>>();

@@ -1,4 +1,4 @@
-import type { Connected, RunCache } from './context';
+import { remember, type Connected, type RunCache } from './context';
 import type { HexProject } from './hex/types';
 import { isFilteredOut } from './mapping/filter';
 import { malformedReason, ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
@@ -32,13 +32,7 @@ function isItemFailure(error: unknown): error is ServiceError {
 }
 
 function ownerOf(cache: RunCache, conn: Connected, email: string): Promise<EntityReference | null> {
-  let found = cache.owners.get(email);
-  if (!found) {
-    found = conn.openMetadata.ownerByEmail(email);
-    cache.owners.set(email, found);
-    found.catch(() => cache.owners.delete(email));
-  }
-  return found;
+  return remember(cache.owners, email, () => conn.openMetadata.ownerByEmail(email));
 }
 
 function existingDashboards(cache: RunCache, conn: Connected, service: string) {
@@ -60,13 +54,7 @@ function existingDashboards(cache: RunCache, conn: Connected, service: string) {
 }
 
 function ensureTag(cache: RunCache, conn: Connected, name: string): Promise<boolean> {
-  let ready = cache.tags.get(name);
-  if (!ready) {
-    ready = conn.openMetadata.putTag(createTagRequest(name)).then(() => true);
-    cache.tags.set(name, ready);
-    ready.catch(() => cache.tags.delete(name));
-  }
-  return ready;
+  return remember(cache.tags, name, () => conn.openMetadata.putTag(createTagRequest(name)).then(() => true));
 }
 
 /** Reads one page of Hex projects and writes a dashboard for each kept project. Idempotent. */

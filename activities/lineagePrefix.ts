@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import pLimit from 'p-limit';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Connected, RunCache } from './context';
+import { remember, type Connected, type RunCache } from './context';
 import { extractTables } from './lineage/extractTables';
 import { parseHexComment } from './lineage/hexComment';
 import { buildFqn } from './openmetadata/fqn';
@@ -37,38 +37,27 @@ interface ResumePoint {
 async function resolveTable(conn: Connected, cache: RunCache, prefix: ServicePrefix, name: string, dialect: Dialect): Promise<EntityReference | null> {
   // The prefix decides between candidates, so the whole prefix is part of the key.
   const key = JSON.stringify([prefix.service, prefix.database, prefix.schema, dialect, name]);
-  let found = cache.tables.get(key);
-  if (!found) {
-    found = (async () => {
-      const location = tableLocation(name, dialect);
-      const exact = exactTableFqn(prefix.service, location);
-      if (exact) {
-        const table = await conn.openMetadata.getTable(exact);
-        if (table) return { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName };
-      }
-      // Case-insensitive fallback, and completion of names the SQL left partly unqualified.
-      const candidates = await conn.openMetadata.searchTableFqns(tableSearchPattern(prefix.service, location));
-      const inPrefix = candidates.filter((fqn) => withinPrefix(fqn, prefix));
-      // None inside the prefix: whichever candidate it is, it lies outside, so any one of them tells the caller so.
-      const chosen = inPrefix.length === 0 ? candidates[0] : inPrefix.length === 1 ? inPrefix[0] : undefined;
-      if (!chosen) return null;
-      const table = await conn.openMetadata.getTable(chosen);
-      return table ? { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName } : null;
-    })();
-    cache.tables.set(key, found);
-    found.catch(() => cache.tables.delete(key));
-  }
-  return found;
+  return remember(cache.tables, key, async () => {
+    const location = tableLocation(name, dialect);
+    const exact = exactTableFqn(prefix.service, location);
+    if (exact) {
+      const table = await conn.openMetadata.getTable(exact);
+      if (table) return { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName };
+    }
+    // Case-insensitive fallback, and completion of names the SQL left partly unqualified.
+    const candidates = await conn.openMetadata.searchTableFqns(tableSearchPattern(prefix.service, location));
+    const inPrefix = candidates.filter((fqn) => withinPrefix(fqn, prefix));
+    // None inside the prefix: whichever candidate it is, it lies outside, so any one of them tells the caller so.
+    const chosen = inPrefix.length === 0 ? candidates[0] : inPrefix.length === 1 ? inPrefix[0] : undefined;
+    if (!chosen) return null;
+    const table = await conn.openMetadata.getTable(chosen);
+    return table ? { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName } : null;
+  });
 }
 
 function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<EntityReference | null> {
-  let found = cache.dashboards.get(projectId);
-  if (!found) {
-    found = conn.openMetadata.getDashboard(buildFqn(serviceName, projectId), '').then((d) => (d && !d.deleted ? { id: d.id, type: 'dashboard' } : null));
-    cache.dashboards.set(projectId, found);
-    found.catch(() => cache.dashboards.delete(projectId));
-  }
-  return found;
+  return remember(cache.dashboards, projectId, () => conn.openMetadata.getDashboard(buildFqn(serviceName, projectId), '')
+    .then((d) => (d && !d.deleted ? { id: d.id, type: 'dashboard' } : null)));
 }
 
 /**
