@@ -187,3 +187,15 @@ export async function readAllPages<Row extends { queryId: string; sql: string }>
   } while (cursor);
   return pages;
 }
+
+/** Every row of the window, in order, and the number of pages; no page may hold more than `pageSize` rows. */
+export async function walkHistory<Row extends { queryId: string; sql: string }>(
+  source: PagedSource,
+  window: { start: string; end: string },
+  pageSize: number,
+  maxPages = 50,
+): Promise<{ rows: Row[]; pages: number }> {
+  const pages = await readAllPages<Row>(source, window, pageSize, maxPages);
+  for (const page of pages) if (page.length > pageSize) throw new Error(`a page of ${page.length} rows, asked for ${pageSize}`);
+  return { rows: pages.flat(), pages: pages.length };
+}

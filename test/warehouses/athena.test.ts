@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createAthenaHistorySource } from '../../activities/warehouses/athena';
 import type { HistoryRow, HistoryWindow, QueryHistorySource } from '../../activities/warehouses/types';
 import { AthenaDouble, type AthenaExecution } from '../servers/warehouses/athenaDouble';
+import { walkHistory } from '../support/databases';
 
 const WINDOW: HistoryWindow = { start: '2024-05-01T00:00:00.000Z', end: '2024-05-02T00:00:00.000Z' };
 const KEY_ID = 'AKIDEXAMPLEHEXMETA';
@@ -48,18 +49,8 @@ function source(keyId = KEY_ID, secret = SECRET): QueryHistorySource {
   );
 }
 
-async function walk(history: QueryHistorySource): Promise<{ rows: HistoryRow[]; pages: number }> {
-  const rows: HistoryRow[] = [];
-  let cursor = null;
-  let pages = 0;
-  do {
-    const page = await history.readPage(WINDOW, cursor, 2);
-    assert.ok(page.rows.length <= 2);
-    rows.push(...page.rows);
-    cursor = page.next && JSON.parse(JSON.stringify(page.next));
-    pages += 1;
-  } while (cursor && pages < 20);
-  return { rows, pages };
+function walk(history: QueryHistorySource): Promise<{ rows: HistoryRow[]; pages: number }> {
+  return walkHistory<HistoryRow>(history, WINDOW, 2, 20);
 }
 
 test('walks both workgroups newest first, every Hex execution of the window exactly once', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createDatabricksHistorySource } from '../../activities/warehouses/databricks';
 import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
 import { startDatabricksDouble, type DatabricksQuery } from '../servers/warehouses/databricksDouble';
-import { readAllPages } from '../support/databases';
+import { walkHistory } from '../support/databases';
 
 const TOKEN = 'dapi0123456789abcdef0123456789abcd';
 const WINDOW = { start: '2025-03-01T00:00:00.000Z', end: '2025-03-02T00:00:00.000Z' };
@@ -29,9 +29,8 @@ const QUERIES: DatabricksQuery[] = [
   hexQuery('at-end', '2025-03-02T00:00:00.000Z'),
 ];
 
-async function readAll(source: QueryHistorySource, pageSize: number): Promise<{ rows: HistoryRow[]; pages: number }> {
-  const pages = await readAllPages<HistoryRow>(source, WINDOW, pageSize, 50);
-  return { rows: pages.flat(), pages: pages.length };
+function readAll(source: QueryHistorySource, pageSize: number): Promise<{ rows: HistoryRow[]; pages: number }> {
+  return walkHistory<HistoryRow>(source, WINDOW, pageSize);
 }
 
 test('sends the time range, page size and token, and walks every Hex row exactly once', async (t) => {

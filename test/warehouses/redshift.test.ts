@@ -5,6 +5,7 @@ import net from 'node:net';
 import { Client } from 'pg';
 import { createRedshiftHistorySource } from '../../activities/warehouses/redshift';
 import type { HistoryRow, HistoryWindow, QueryHistorySource } from '../../activities/warehouses/types';
+import { walkHistory } from '../support/databases';
 
 /*
  * Runs against the real local PostgreSQL (scripts/services/start-databases.sh, env in
@@ -203,18 +204,8 @@ function source(family: 'sys' | 'stl', password = env.password, username = env.u
   );
 }
 
-async function walk(history: QueryHistorySource): Promise<{ rows: HistoryRow[]; pages: number }> {
-  const rows: HistoryRow[] = [];
-  let cursor = null;
-  let pages = 0;
-  do {
-    const page = await history.readPage(WINDOW, cursor, 2);
-    assert.ok(page.rows.length <= 2);
-    rows.push(...page.rows);
-    cursor = page.next;
-    pages += 1;
-  } while (cursor && pages < 20);
-  return { rows, pages };
+function walk(history: QueryHistorySource): Promise<{ rows: HistoryRow[]; pages: number }> {
+  return walkHistory<HistoryRow>(history, WINDOW, 2, 20);
 }
 
 for (const family of ['sys', 'stl'] as const) {

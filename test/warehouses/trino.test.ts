@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createTrinoHistorySource } from '../../activities/warehouses/trino';
 import type { HistoryRow, HistoryWindow, QueryHistorySource } from '../../activities/warehouses/types';
 import { TrinoDouble, type RuntimeQuery } from '../servers/warehouses/trinoDouble';
+import { walkHistory } from '../support/databases';
 
 const WINDOW: HistoryWindow = { start: '2024-05-01T00:00:00.000Z', end: '2024-05-02T00:00:00.000Z' };
 const PASSWORD = 'trino-Pa55-word!';
@@ -38,19 +39,8 @@ function source(password = PASSWORD): QueryHistorySource {
   });
 }
 
-async function walk(history: QueryHistorySource): Promise<{ rows: HistoryRow[]; pages: number }> {
-  const rows: HistoryRow[] = [];
-  let cursor = null;
-  let pages = 0;
-  do {
-    const page = await history.readPage(WINDOW, cursor, 2);
-    assert.ok(page.rows.length <= 2);
-    rows.push(...page.rows);
-    // The cursor must survive a round trip through workflow history.
-    cursor = page.next && JSON.parse(JSON.stringify(page.next));
-    pages += 1;
-  } while (cursor && pages < 20);
-  return { rows, pages };
+function walk(history: QueryHistorySource): Promise<{ rows: HistoryRow[]; pages: number }> {
+  return walkHistory<HistoryRow>(history, WINDOW, 2, 20);
 }
 
 test('walks every Hex query of the window exactly once, in pages of two, following nextUri', async () => {
