@@ -5,9 +5,8 @@ import { remember, type Connected, type RunCache } from './context';
 import { extractTables } from './lineage/extractTables';
 import { parseHexComment } from './lineage/hexComment';
 import { buildFqn } from './openmetadata/fqn';
-import {
-  exactTableFqn, parsePrefix, tableLocation, tableSearchPattern, withinPrefix, type ServicePrefix,
-} from './openmetadata/tables';
+import { parsePrefix, withinPrefix } from './openmetadata/tables';
+import { resolveTable } from './tableResolver';
 import type { EntityReference } from './openmetadata/types';
 import { findWarehouseConnection } from './warehouses/connection';
 import { createHistorySource } from './warehouses';
@@ -28,31 +27,6 @@ export function emptyLineageCounts(): LineageCounts {
 interface ResumePoint {
   cursor: HistoryCursor | null;
   counts: LineageCounts;
-}
-
-/**
- * The OpenMetadata table an extracted name denotes, or null when there is none (or several inside the prefix).
- * A name found only outside the prefix is still returned, so the caller counts it as outside rather than missing.
- */
-async function resolveTable(conn: Connected, cache: RunCache, prefix: ServicePrefix, name: string, dialect: Dialect): Promise<EntityReference | null> {
-  // The prefix decides between candidates, so the whole prefix is part of the key.
-  const key = JSON.stringify([prefix.service, prefix.database, prefix.schema, dialect, name]);
-  return remember(cache.tables, key, async () => {
-    const location = tableLocation(name, dialect);
-    const exact = exactTableFqn(prefix.service, location);
-    if (exact) {
-      const table = await conn.openMetadata.getTable(exact);
-      if (table) return { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName };
-    }
-    // Case-insensitive fallback, and completion of names the SQL left partly unqualified.
-    const candidates = await conn.openMetadata.searchTableFqns(tableSearchPattern(prefix.service, location));
-    const inPrefix = candidates.filter((fqn) => withinPrefix(fqn, prefix));
-    // None inside the prefix: whichever candidate it is, it lies outside, so any one of them tells the caller so.
-    const chosen = inPrefix.length === 0 ? candidates[0] : inPrefix.length === 1 ? inPrefix[0] : undefined;
-    if (!chosen) return null;
-    const table = await conn.openMetadata.getTable(chosen);
-    return table ? { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName } : null;
-  });
 }
 
 function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<EntityReference | null> {
