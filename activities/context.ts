@@ -4,6 +4,7 @@ import type { ConfigSource } from './config/types';
 import { HexClient } from './hex/client';
 import { limiterFor } from './hex/rateLimiter';
 import { OpenMetadataClient } from './openmetadata/client';
+import type { DashboardUpstream } from './openmetadata/lineage';
 import type { EntityReference } from './openmetadata/types';
 
 /** Below Hex's published 60 requests/minute per user, leaving room for the user's own API calls. */
@@ -36,8 +37,9 @@ export class RunCache {
   readonly unresolvedWarned = new Set<string>();
   readonly tags = new Map<string, Promise<boolean>>();
   readonly tables = new Map<string, Promise<EntityReference | null>>();
-  readonly dashboards = new Map<string, Promise<EntityReference | null>>();
-  /** table id > dashboard id pairs already written this run. */
+  /** Project id -> its live dashboard and the entities already upstream of it (null: none), read once per run. */
+  readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
+  /** table id > dashboard id pairs written (or found already in OpenMetadata) this run. */
   readonly edges = new Set<string>();
   /** Dashboards of the service already in OpenMetadata (name -> sourceHash), read once per run. */
   existingDashboards: Promise<Map<string, { sourceHash: string | null; deleted: boolean }>> | null = null;

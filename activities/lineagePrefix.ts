@@ -7,6 +7,7 @@ import { parseHexComment } from './lineage/hexComment';
 import { buildFqn } from './openmetadata/fqn';
 import { parsePrefix, withinPrefix } from './openmetadata/tables';
 import { resolveTable } from './tableResolver';
+import { dashboardUpstream, type DashboardUpstream } from './openmetadata/lineage';
 import type { EntityReference } from './openmetadata/types';
 import { findWarehouseConnection } from './warehouses/connection';
 import { createHistorySource } from './warehouses';
@@ -21,7 +22,7 @@ export const ROW_CONCURRENCY = 8;
 export const MAX_LINEAGE_SQL_CHARS = 4_000;
 
 export function emptyLineageCounts(): LineageCounts {
-  return { queriesRead: 0, hexQueries: 0, tablesResolved: 0, tablesUnresolved: 0, projectsUnknown: 0, edgesWritten: 0, tablesOutsidePrefix: 0 };
+  return { queriesRead: 0, hexQueries: 0, tablesResolved: 0, tablesUnresolved: 0, projectsUnknown: 0, edgesWritten: 0, edgesExisting: 0, tablesOutsidePrefix: 0 };
 }
 
 interface ResumePoint {
@@ -29,9 +30,13 @@ interface ResumePoint {
   counts: LineageCounts;
 }
 
-function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<EntityReference | null> {
-  return remember(cache.dashboards, projectId, () => conn.openMetadata.getDashboard(buildFqn(serviceName, projectId), '')
-    .then((d) => (d && !d.deleted ? { id: d.id, type: 'dashboard' } : null)));
+/**
+ * The project's live dashboard and the entities already upstream of it, from one lineage read (a soft-deleted
+ * or missing dashboard is a 404 there, hence null).
+ */
+function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<DashboardUpstream | null> {
+  return remember(cache.dashboards, projectId, () => conn.openMetadata.getLineageByName('dashboard', buildFqn(serviceName, projectId), 1, 0)
+    .then((lineage) => (lineage ? dashboardUpstream(lineage) : null)));
 }
 
 /**
@@ -46,7 +51,8 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     if (warnings.length < REPORT_LIMIT) warnings.push({ item, reason });
   };
   const resume = Context.current().info.heartbeatDetails as ResumePoint | undefined;
-  const counts = resume?.counts ?? emptyLineageCounts();
+  // Spread over the empty counts: a heartbeat from before a count existed still resumes with every field.
+  const counts: LineageCounts = { ...emptyLineageCounts(), ...resume?.counts };
   let cursor = resume?.cursor ?? null;
 
   const lookup = await findWarehouseConnection(conn.openMetadata, conn.config.file.warehouses, prefix.service);
@@ -86,8 +92,8 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     const hex = parseHexComment(row.sql);
     if (!hex) return;
     counts.hexQueries++;
-    const dashboard = await dashboardOf(conn, cache, input.plan.serviceName, hex.projectId);
-    if (!dashboard) {
+    const target = await dashboardOf(conn, cache, input.plan.serviceName, hex.projectId);
+    if (!target) {
       counts.projectsUnknown++;
       return;
     }
@@ -108,9 +114,15 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
         continue;
       }
       counts.tablesResolved++;
+      const { dashboard } = target;
       const key = `${table.id}>${dashboard.id}`;
       if (cache.edges.has(key)) continue;
       cache.edges.add(key); // claimed before the write, so rows in flight together write a pair once
+      if (target.upstream.has(table.id)) {
+        // Already in OpenMetadata (from an earlier run, or drawn by hand): rewriting it would change nothing.
+        counts.edgesExisting++;
+        continue;
+      }
       await conn.openMetadata.putLineage(table, dashboard, {
         sqlQuery: row.sql.slice(0, MAX_LINEAGE_SQL_CHARS),
         source: 'DashboardLineage',

@@ -56,6 +56,8 @@ export interface LineageCounts {
   /** Hex queries whose project has no dashboard in this service (filtered, deleted, other workspace). */
   projectsUnknown: number;
   edgesWritten: number;
+  /** Table -> dashboard pairs found that OpenMetadata already had, so not written again. */
+  edgesExisting: number;
 }
 
 export interface LineageInput {

@@ -1,7 +1,7 @@
 // `npm run bench`: one full ingestion of workload W1 and one unchanged re-run (W2) on a real Temporal dev
 // server with a `hexmeta worker` child process, printed as one fixed table.
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { cliEnv, runCli, startWorkerProcess } from '../test/support/cli';
 import { startDevServer, temporalClient } from '../test/support/temporal';
 import { startWorld, type World } from '../test/support/world';
@@ -127,6 +127,7 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
     hexQueries: sum('hexQueries'),
     queriesRead: sum('queriesRead'),
     edgesWritten: sum('edgesWritten'),
+    edgesExisting: sum('edgesExisting'),
     workerPeakRssBytes,
   };
 }
@@ -168,8 +169,25 @@ export async function runBench(options: BenchOptions): Promise<string> {
   }
 }
 
+/** The options, or the exit code once commander has printed help, a version or a usage error. */
+function optionsOrExitCode(argv: string[]): BenchOptions | number {
+  try {
+    return parseOptions(argv);
+  } catch (error) {
+    // Raised by the checks after parsing, so commander has not printed it.
+    if (error instanceof InvalidArgumentError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+}
+
 if (require.main === module) {
-  runBench(parseOptions(process.argv.slice(2)))
+  const options = optionsOrExitCode(process.argv.slice(2));
+  if (typeof options === 'number') process.exit(options);
+  runBench(options)
     .then((table) => {
       console.log(table);
       process.exit(0);

@@ -19,6 +19,8 @@ export interface RunObservation {
   hexQueries: number;
   queriesRead: number;
   edgesWritten: number;
+  /** Pairs found already in OpenMetadata, so not written. */
+  edgesExisting: number;
   workerPeakRssBytes: number | null;
   exitCode: number | null;
 }
@@ -85,6 +87,7 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
   const floor = rateLimitFloorSeconds(needed, settings.hexRatePerMinute);
   const per = (run: RunObservation | null, f: (r: RunObservation) => Cell): Cell => (run ? f(run) : dash);
   const rejected = (calls: RecordedCall[]) => calls.filter((call) => call.status === 429).length;
+  const pushedBack = (calls: RecordedCall[]) => calls.filter((call) => call.status === 429 || call.status === 503).length;
   const omPerDashboard = (run: RunObservation) => fixed(settings.kept ? run.openMetadataCalls.length / settings.kept : null, 2);
   return [
     ['exit code', String(w1.exitCode ?? dash), per(w2, (r) => String(r.exitCode ?? dash))],
@@ -96,6 +99,7 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['Hex 429 answers', String(rejected(w1.hexCalls)), per(w2, (r) => String(rejected(r.hexCalls)))],
     ['OM requests made', String(w1.openMetadataCalls.length), per(w2, (r) => String(r.openMetadataCalls.length))],
     ['OM requests per kept dashboard', omPerDashboard(w1), per(w2, omPerDashboard)],
+    ['OM 429/503 answers', String(pushedBack(w1.openMetadataCalls)), per(w2, (r) => String(pushedBack(r.openMetadataCalls)))],
     ['  of which GET (look-ups, listings)', String(readRequests(w1.openMetadataCalls)), per(w2, (r) => String(readRequests(r.openMetadataCalls)))],
     ['  of which lineage writes', String(lineageWrites(w1.openMetadataCalls)), per(w2, (r) => String(lineageWrites(r.openMetadataCalls)))],
     ['  of which dashboard writes', String(dashboardWrites(w1.openMetadataCalls)), per(w2, (r) => String(dashboardWrites(r.openMetadataCalls)))],
@@ -111,6 +115,7 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['SQL extraction (Hex queries/s)', fixed(w1.lineageMs ? w1.hexQueries / (w1.lineageMs / 1000) : null, 0),
       per(w2, (r) => fixed(r.lineageMs ? r.hexQueries / (r.lineageMs / 1000) : null, 0))],
     ['lineage edges written', String(w1.edgesWritten), per(w2, (r) => String(r.edgesWritten))],
+    ['lineage edges already in OM (not written)', String(w1.edgesExisting), per(w2, (r) => String(r.edgesExisting))],
   ];
 }
 

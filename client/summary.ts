@@ -33,7 +33,7 @@ export function formatSummary(s: IngestionSummary): string {
   for (const l of s.lineage) {
     lines.push(l.counts
       ? `  Lineage ${l.prefix} (${l.dialect}): ${l.counts.queriesRead} queries read, ${l.counts.hexQueries} from Hex, `
-        + `${l.counts.tablesResolved} tables resolved, ${l.counts.tablesUnresolved} unresolved, ${l.counts.edgesWritten} edges`
+        + `${l.counts.tablesResolved} tables resolved, ${l.counts.tablesUnresolved} unresolved, ${l.counts.edgesWritten} edges written, ${l.counts.edgesExisting ?? 0} already there`
       : `  Lineage ${l.prefix}: not read (${l.warnings[0]?.reason ?? 'failed'})`);
   }
   if (s.failures.length) {

@@ -1,6 +1,7 @@
 import { JsonHttp } from '../common/http';
 import { ServiceError } from '../common/httpErrors';
 import { fqnPath } from './fqn';
+import type { EntityLineage } from './lineage';
 import type { CreateDashboard, DashboardEntity, EntityReference, WriteOutcome } from './types';
 
 export interface OpenMetadataClientOptions {
@@ -70,6 +71,14 @@ export class OpenMetadataClient {
 
   putDashboard(body: CreateDashboard) {
     return this.put<DashboardEntity>('/dashboards', body);
+  }
+
+  /**
+   * The lineage graph around an entity (null when it is absent or soft-deleted: the server reads only live
+   * entities here, while neighbours are listed even when soft-deleted).
+   */
+  getLineageByName(entityType: string, fqn: string, upstreamDepth: number, downstreamDepth: number) {
+    return this.getOrNull<EntityLineage>(`/lineage/${entityType}/name/${fqnPath(fqn)}`, { upstreamDepth, downstreamDepth });
   }
 
   getDashboard(fqn: string, fields = 'sourceHash') {

@@ -17,7 +17,7 @@ const put = (path: string, status = 200): RecordedCall => ({ method: 'PUT', path
 function observation(overrides: Partial<RunObservation> = {}): RunObservation {
   return {
     wallMs: 33_000, exitCode: 0, historyEvents: 120, historyRuns: 1, lineageMs: 10_000, hexQueries: 6_667,
-    queriesRead: 6_667, edgesWritten: 3_000, workerPeakRssBytes: 300 * 2 ** 20,
+    queriesRead: 6_667, edgesWritten: 3_000, edgesExisting: 0, workerPeakRssBytes: 300 * 2 ** 20,
     hexCalls: [get('/api/v1/users/me'), ...Array.from({ length: 10 }, () => get('/api/v1/projects')), get('/api/v1/projects', 429)],
     openMetadataCalls: [get('/api/v1/system/version'), put('/api/v1/dashboards', 201), put('/api/v1/dashboards', 400), put('/api/v1/lineage')],
     ...overrides,

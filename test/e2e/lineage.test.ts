@@ -7,7 +7,7 @@ import {
   runTag, serviceEnv, withLeadingHexComment, withMalformedHexComment, withTrailingHexComment,
 } from '../support/databases';
 import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
-import { startWorld, type World } from '../support/world';
+import { OM_JWT, startWorld, type World } from '../support/world';
 
 /*
  * One ingestion run whose lineage step reads the real query history of PostgreSQL (pg_stat_statements),
@@ -113,6 +113,7 @@ const EXPECTED_EDGES: Record<string, string[]> = {
 };
 
 let world: World;
+let ingest: () => Promise<{ result: CliResult; workerOutput: CliResult }>;
 let result: CliResult;
 let workerOutput: CliResult;
 let summary: any;
@@ -191,13 +192,18 @@ before(async () => {
   });
   const env = cliEnv({ ...world.secretsEnv, [MARIADB_PASSWORD_VARIABLE]: maria.password, TEMPORAL_ADDRESS: address });
   const taskQueue = `e2e-lineage-${tag}`;
-  const worker = await startWorkerProcess(env, taskQueue);
-  try {
-    result = await runCli(['ingest', '-c', configPath, '--task-queue', taskQueue, '--json'], env);
-  } finally {
-    worker.kill('SIGTERM');
-  }
-  workerOutput = await worker.output;
+  // One ingestion of the workflow file with a worker of its own, so per-run caches start empty every time.
+  ingest = async () => {
+    const worker = await startWorkerProcess(env, taskQueue);
+    let ran: CliResult;
+    try {
+      ran = await runCli(['ingest', '-c', configPath, '--task-queue', taskQueue, '--json'], env);
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    return { result: ran, workerOutput: await worker.output };
+  };
+  ({ result, workerOutput } = await ingest());
   assert.equal(result.code, 0, `${result.stderr}\n${workerOutput.stderr}`);
   summary = JSON.parse(result.stdout);
   const { client, close } = await temporalClient(address);
@@ -260,15 +266,15 @@ test('per-prefix counts: Hex queries, tables resolved, unresolved and outside th
     // Hex queries: 4 in the prefix's database (1 of an unknown project) + 2 in the other database.
     [`pg_wh.${pg.database}`]: {
       dialect: 'postgres', noise: 2,
-      counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 2, edgesWritten: 3 },
+      counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 2, edgesWritten: 3, edgesExisting: 0 },
     },
     [`maria_wh.default.${maria.database}`]: {
       dialect: 'mysql', noise: 2,
-      counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 1, edgesWritten: 3 },
+      counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 1, edgesWritten: 3, edgesExisting: 0 },
     },
     ch_wh: {
       dialect: 'clickhouse', noise: 2,
-      counts: { hexQueries: 5, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 0, edgesWritten: 3 },
+      counts: { hexQueries: 5, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 0, edgesWritten: 3, edgesExisting: 0 },
     },
   };
   for (const [prefix, want] of Object.entries(expected)) {
@@ -307,4 +313,53 @@ test('warehouse passwords reach neither the workflow history nor any output', ()
       assert.ok(!text.includes(secret), 'password in CLI or worker output');
     }
   }
+});
+
+/** Counts per prefix of a run's summary: [edgesWritten, edgesExisting]. */
+function edgeCounts(runSummary: any): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  for (const l of runSummary.lineage) if (l.counts) out[l.prefix] = [l.counts.edgesWritten, l.counts.edgesExisting];
+  return out;
+}
+
+/** Runs the same ingestion again and returns its summary and the OpenMetadata requests it made. */
+async function ingestAgain() {
+  const from = world.openMetadata.requests.length;
+  const again = await ingest();
+  assert.equal(again.result.code, 0, `${again.result.stderr}\n${again.workerOutput.stderr}`);
+  const requests = world.openMetadata.requests.slice(from);
+  return {
+    summary: JSON.parse(again.result.stdout),
+    lineagePuts: requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/v1/lineage')),
+    lineageReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/')),
+    dashboardReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/dashboards/name/')),
+  };
+}
+
+test('a re-run over the same history writes no edge OpenMetadata has, and writes again one deleted in between', async () => {
+  const first = edgeCounts(summary);
+  const second = await ingestAgain();
+  assert.equal(second.lineagePuts.length, 0, 'no lineage write when nothing changed');
+  assert.deepEqual(edgeCounts(second.summary), Object.fromEntries(Object.entries(first).map(([prefix, [written]]) => [prefix, [0, written]])));
+  // One lineage read per project the queries name (the stranger's is a 404), in place of the dashboard look-up.
+  assert.equal(second.lineageReads.length, 4, second.lineageReads.map((r) => r.path).join('\n'));
+  assert.equal(new Set(second.lineageReads.map((r) => r.path)).size, 4);
+  assert.ok(second.lineageReads.every((r) => r.query.upstreamDepth === '1' && r.query.downstreamDepth === '0'));
+  assert.deepEqual(second.lineageReads.map((r) => r.status).sort(), [200, 200, 200, 404]);
+  assert.equal(second.dashboardReads.length, 0);
+  assert.deepEqual([...edgeLabels().keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
+
+  // Someone removes one edge in OpenMetadata: the next run puts that one back, and only that one.
+  const removed = edgeLabels().get(`${FQN.chEvents} -> ${gamma.id}`);
+  const deletion = await fetch(`${world.openMetadata.url}/v1/lineage/table/${removed.fromId}/dashboard/${removed.toId}`, {
+    method: 'DELETE', headers: { Authorization: `Bearer ${OM_JWT}` },
+  });
+  assert.equal(deletion.status, 200);
+  assert.equal(edgeLabels().size, Object.keys(EXPECTED_EDGES).length - 1);
+  const third = await ingestAgain();
+  assert.deepEqual(third.lineagePuts.map((r: any) => [r.body.edge.fromEntity.id, r.body.edge.toEntity.id, r.status]), [[removed.fromId, removed.toId, 200]]);
+  const expected = edgeCounts(second.summary);
+  expected.ch_wh = [1, expected.ch_wh[1] - 1];
+  assert.deepEqual(edgeCounts(third.summary), expected);
+  assert.deepEqual([...edgeLabels().keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
 });

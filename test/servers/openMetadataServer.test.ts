@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyJsonPatch, buildFqn, quoteName, splitFqn, startOpenMetadataServer, type OpenMetadataServer } from './openMetadataServer';
+import { openMetadataSpec, validationMessage } from './openMetadataSpec';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.test-bot-token.signature';
 const HEX_CONNECTION = { config: { type: 'Hex', hostPort: 'https://app.hex.tech', tokenType: 'workspace', token: 'hxtw_secret' } };
@@ -244,6 +245,54 @@ describe('OpenMetadata double', () => {
     assert.equal((await call(server, 'PUT', '/lineage', edge())).status, 404);
     assert.equal((await call(server, 'DELETE', `/lineage/table/${table.id}/dashboard/${dashboard.id}`)).status, 200);
     assert.equal(server.lineageEdges().length, 0);
+  });
+
+  it('reads a dashboard\'s lineage by name to the asked depths, 404s a missing or soft-deleted root, lists deleted neighbours', async () => {
+    await seedHexService(server);
+    server.addDatabaseService('snow', 'Snowflake');
+    const orders = server.addTable('snow.db.sch.orders');
+    const raw = server.addTable('snow.db.sch.raw_orders');
+    const gone = server.addTable('snow.db.sch.gone');
+    const dashboard = (await call(server, 'PUT', '/dashboards', { name: 'p.1', service: 'hex' })).body;
+    const link = (from: { id: string }, fromType: string, to: { id: string }, toType: string) =>
+      call(server, 'PUT', '/lineage', { edge: { fromEntity: { id: from.id, type: fromType }, toEntity: { id: to.id, type: toType } } });
+    for (const answer of [await link(orders, 'table', dashboard, 'dashboard'), await link(raw, 'table', orders, 'table'), await link(gone, 'table', dashboard, 'dashboard')]) {
+      assert.equal(answer.status, 200);
+    }
+    assert.equal((await call(server, 'DELETE', `/tables/${gone.id}?hardDelete=false`)).status, 200);
+    const path = `/lineage/dashboard/name/${fqnPath('hex."p.1"')}`;
+
+    const depthOne = await call(server, 'GET', `${path}?upstreamDepth=1&downstreamDepth=0`);
+    assert.equal(depthOne.status, 200);
+    assert.equal(validationMessage(openMetadataSpec(), 'type/entityLineage.json', depthOne.body), null, 'an EntityLineage');
+    assert.equal(depthOne.body.entity.id, dashboard.id);
+    assert.equal(depthOne.body.entity.deleted, false);
+    assert.deepEqual(depthOne.body.upstreamEdges.map((e: { fromEntity: string; toEntity: string }) => [e.fromEntity, e.toEntity]).sort(),
+      [[orders.id, dashboard.id], [gone.id, dashboard.id]].sort());
+    assert.deepEqual(depthOne.body.downstreamEdges, []);
+    // The server reads neighbours with Include.ALL: a soft-deleted table is still listed, marked deleted.
+    const deletedById = new Map(depthOne.body.nodes.map((n: { id: string; deleted: boolean }) => [n.id, n.deleted]));
+    assert.deepEqual([deletedById.get(orders.id), deletedById.get(gone.id), deletedById.has(raw.id)], [false, true, false]);
+
+    const depthTwo = await call(server, 'GET', `${path}?upstreamDepth=2&downstreamDepth=0`);
+    assert.ok(depthTwo.body.upstreamEdges.some((e: { fromEntity: string; toEntity: string }) => e.fromEntity === raw.id && e.toEntity === orders.id));
+    const byDefault = await call(server, 'GET', path);
+    assert.equal(byDefault.body.upstreamEdges.length, 2, 'depths default to 1');
+
+    const tooDeep = await call(server, 'GET', `${path}?upstreamDepth=4&downstreamDepth=-1`);
+    assert.deepEqual(tooDeep.body, {
+      code: 400, message: '[query param upstreamDepth must be less than or equal to 3, query param downstreamDepth must be greater than or equal to 0]',
+    });
+    assert.equal((await call(server, 'GET', `${path}?upstreamDepth=one`)).status, 404, 'an int param that does not parse');
+
+    const unknown = await call(server, 'GET', `/lineage/dashboard/name/${fqnPath('hex.nope')}?upstreamDepth=1&downstreamDepth=0`);
+    assert.deepEqual(unknown.body, { code: 404, message: 'dashboard instance for hex.nope not found' });
+    assert.equal((await call(server, 'DELETE', `/dashboards/${dashboard.id}`)).status, 200);
+    const softDeleted = await call(server, 'GET', `${path}?upstreamDepth=1&downstreamDepth=0`);
+    assert.deepEqual(softDeleted.body, { code: 404, message: 'dashboard instance for hex."p.1" not found' });
+    // Restoring brings the edges back: soft deletion keeps them.
+    assert.equal((await call(server, 'PUT', '/dashboards/restore', { id: dashboard.id })).status, 200);
+    assert.equal((await call(server, 'GET', `${path}?upstreamDepth=1&downstreamDepth=0`)).body.upstreamEdges.length, 2);
   });
 
   it('drops column lineage that names unknown columns and answers 409 on a repeated POST', async () => {

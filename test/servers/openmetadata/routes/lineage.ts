@@ -41,33 +41,54 @@ function addLineage(ctx: RouteContext, body: unknown): Reply {
   return reply(200);
 }
 
-/** Walks edges up and down from `root` to the requested depths (0 to 3), skipping deleted entities. */
-function lineageGraph(store: EntityStore, root: Json, query: URLSearchParams): Reply {
-  const depth = (name: string) => {
-    const value = Number(query.get(name) ?? 1);
-    if (!Number.isInteger(value) || value < 0 || value > 3) throw new ApiError(400, `[query param ${name} must be between 0 and 3]`);
+/**
+ * The depth query parameters as the resource declares them (`int`, default 1, @Min(0) @Max(3)): a value that is
+ * not an int fails JAX-RS conversion (404), one out of range fails bean validation (400, every violation).
+ */
+function depths(query: URLSearchParams): { up: number; down: number } {
+  const violations: string[] = [];
+  const read = (name: string) => {
+    const raw = query.get(name);
+    if (raw === null) return 1;
+    if (!/^[+-]?\d+$/.test(raw.trim())) throw new ApiError(404, 'HTTP 404 Not Found');
+    const value = Number(raw);
+    if (value < 0) violations.push(`query param ${name} must be greater than or equal to 0`);
+    if (value > 3) violations.push(`query param ${name} must be less than or equal to 3`);
     return value;
   };
+  const up = read('upstreamDepth');
+  const down = read('downstreamDepth');
+  if (violations.length) throw new ApiError(400, `[${violations.join(', ')}]`);
+  return { up, down };
+}
+
+/**
+ * Walks edges up and down from `root` to the requested depths. The root must be live (the caller looks it up
+ * without deleted entities); neighbours are listed even when soft-deleted, with `deleted: true`, as the
+ * server reads them with Include.ALL. Hard-deleted entities took their edges with them.
+ */
+function lineageGraph(store: EntityStore, root: Json, query: URLSearchParams): Reply {
+  const { up, down } = depths(query);
   const nodes = new Map<string, Json>();
   const walk = (direction: 'up' | 'down', maxDepth: number) => {
     const collected: Json[] = [];
-    let frontier = [root.id];
-    for (let level = 0; level < maxDepth && frontier.length > 0; level++) {
-      const next: string[] = [];
+    let frontier = new Set<string>([root.id]);
+    for (let level = 0; level < maxDepth && frontier.size > 0; level++) {
+      const next = new Set<string>();
       for (const edge of store.edges.values()) {
         const [near, far] = direction === 'up' ? [edge.toId, edge.fromId] : [edge.fromId, edge.toId];
         const farEntity = store.get(far);
-        if (!frontier.includes(near) || !farEntity || farEntity.deleted) continue;
+        if (!frontier.has(near) || !farEntity) continue;
         collected.push({ fromEntity: edge.fromId, toEntity: edge.toId, ...(edge.lineageDetails ? { lineageDetails: edge.lineageDetails } : {}) });
         if (far !== root.id && !nodes.has(far)) nodes.set(far, store.ref(farEntity));
-        next.push(far);
+        next.add(far);
       }
       frontier = next;
     }
     return collected;
   };
-  const upstreamEdges = walk('up', depth('upstreamDepth'));
-  const downstreamEdges = walk('down', depth('downstreamDepth'));
+  const upstreamEdges = walk('up', up);
+  const downstreamEdges = walk('down', down);
   return reply(200, { entity: store.ref(root), nodes: [...nodes.values()], upstreamEdges, downstreamEdges });
 }
 
