@@ -1,19 +1,37 @@
 import { statSync } from 'node:fs';
 import { resolveConfig, type ResolvedConfig } from './config/load';
+import { moreVerbose, processLog, type Log } from './common/log';
 import type { ConfigSource } from './config/types';
 import { HexClient } from './hex/client';
 import { limiterFor } from './hex/rateLimiter';
 import { OpenMetadataClient } from './openmetadata/client';
+import { gateFor, openMetadataConcurrency } from './openmetadata/gate';
 import type { DashboardUpstream } from './openmetadata/lineage';
-import type { EntityReference } from './openmetadata/types';
+import type { EntityReference, UsageSummary } from './openmetadata/types';
+import type { HexDataConnection } from './hex/types';
 
 /** Below Hex's published 60 requests/minute per user, leaving room for the user's own API calls. */
 export const DEFAULT_HEX_REQUESTS_PER_MINUTE = 55;
+/** Hex's fixed limit for its `hex-api-30rpm` group (ListCells among them). */
+export const HEX_CELL_REQUESTS_PER_MINUTE = 30;
 
 export interface Connected {
   config: ResolvedConfig;
   hex: HexClient;
   openMetadata: OpenMetadataClient;
+  /** This configuration's logger (see `configLog`). */
+  log: Log;
+}
+
+/**
+ * A configuration's logger. Its level is the more verbose of the process level (`--log-level`, or the file's
+ * own level for an embedded `hexmeta ingest`) and the file's `workflowConfig.loggerLevel`: one long-lived
+ * worker serves many files, so a file asking for DEBUG gets its API calls logged without making every other
+ * ingestion verbose, and an operator's DEBUG still shows everything. Its secrets join the process's scrubber.
+ */
+export function configLog(config: ResolvedConfig, base: Log = processLog()): Log {
+  base.sink.addSecrets(config.secrets);
+  return base.atLevel(moreVerbose(base.level, config.plan.loggerLevel)).with({ ingestion: config.plan.serviceName });
 }
 
 /**
@@ -30,10 +48,20 @@ export function remember<T>(cache: Map<string, Promise<T>>, key: string, load: (
   return found;
 }
 
+/** What a run needs to know of a dashboard OpenMetadata already has. */
+export interface StoredDashboard {
+  id: string;
+  sourceHash: string | null;
+  deleted: boolean;
+  usageSummary: UsageSummary | null;
+}
+
 /** Per-run lookups (owners by e-mail, tags already written), so each is asked once per run. */
 export class RunCache {
   readonly owners = new Map<string, Promise<EntityReference | null>>();
   readonly ownersWarned = new Set<string>();
+  /** Whether this run has already said that Hex refuses to show cells. */
+  cellsRefusedWarned = false;
   readonly unresolvedWarned = new Set<string>();
   readonly tags = new Map<string, Promise<boolean>>();
   readonly tables = new Map<string, Promise<EntityReference | null>>();
@@ -41,8 +69,12 @@ export class RunCache {
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
   /** table id > dashboard id pairs written (or found already in OpenMetadata) this run. */
   readonly edges = new Set<string>();
-  /** Dashboards of the service already in OpenMetadata (name -> sourceHash), read once per run. */
-  existingDashboards: Promise<Map<string, { sourceHash: string | null; deleted: boolean }>> | null = null;
+  /** Dashboards of the service already in OpenMetadata, by name, read once per run. */
+  existingDashboards: Promise<Map<string, StoredDashboard>> | null = null;
+  /** Hex data connections by id (dialect and defaults of SQL cells), read once per run. */
+  dataConnections: Promise<Map<string, HexDataConnection>> | null = null;
+  /** OpenMetadata database service name -> its serviceType (null when there is no such service). */
+  readonly databaseServiceTypes = new Map<string, Promise<string | null>>();
 }
 
 /** What the worker keeps between activity calls: resolved configs, clients and per-run caches. */
@@ -60,16 +92,23 @@ export class WorkerState {
     if (cached && cached.stamp === stamp) return cached.value;
     const config = resolveConfig(source, this.env);
     const perMinute = Number(config.file.hexmeta?.hexRequestsPerMinute ?? this.env.HEXMETA_HEX_REQUESTS_PER_MINUTE ?? DEFAULT_HEX_REQUESTS_PER_MINUTE);
+    const cellsPerMinute = Number(config.file.hexmeta?.hexCellRequestsPerMinute ?? Math.min(perMinute, HEX_CELL_REQUESTS_PER_MINUTE));
+    const log = configLog(config);
     const value: Connected = {
       config,
+      log,
       hex: new HexClient({
         hostPort: config.plan.hexHostPort,
         token: config.hexToken,
+        log,
         limiter: limiterFor(`${config.plan.hexHostPort}|${config.plan.serviceName}`, perMinute),
+        cellLimiter: limiterFor(`${config.plan.hexHostPort}|${config.plan.serviceName}|cells`, cellsPerMinute),
       }),
       openMetadata: new OpenMetadataClient({
         hostPort: config.openMetadataHostPort,
         jwtToken: config.jwtToken,
+        gate: gateFor(config.openMetadataHostPort, openMetadataConcurrency(this.env)),
+        log,
         extraHeaders: config.extraHeaders,
       }),
     };

@@ -6,7 +6,17 @@ export interface ItemReport {
   reason: string;
 }
 
-export interface PageCounts {
+/** Lineage found in SQL cells (the second source beside warehouse history). */
+export interface CellLineageCounts {
+  cellsRead: number;
+  /** SQL cells bound to a warehouse connection. */
+  sqlCells: number;
+  cellTablesResolved: number;
+  cellTablesUnresolved: number;
+  cellEdgesWritten: number;
+}
+
+export interface PageCounts extends CellLineageCounts {
   projectsSeen: number;
   projectsFiltered: number;
   dashboardsCreated: number;
@@ -15,6 +25,11 @@ export interface PageCounts {
   ownersResolved: number;
   ownersUnresolved: number;
   tagsAttached: number;
+  /** Charts written: chart-like cells and components. */
+  chartsWritten: number;
+  componentsSeen: number;
+  /** Dashboards whose day of app views was reported to OpenMetadata. */
+  usageReported: number;
 }
 
 export interface PrepareInput {
@@ -34,6 +49,8 @@ export interface PageInput {
   runKey: string;
   /** Hex `after` cursor; null for the first page. */
   cursor: string | null;
+  /** The run's UTC date (YYYY-MM-DD), the day usage is reported for. */
+  runDate?: string;
 }
 
 export interface PageResult {

@@ -42,7 +42,8 @@ function newSummary(): IngestionSummary {
   return {
     serviceName: null, phase: 'preparing', pagesRead: 0, runs: 1, openMetadataVersion: null,
     projectsSeen: 0, projectsFiltered: 0, dashboardsCreated: 0, dashboardsUpdated: 0, dashboardsUnchanged: 0,
-    ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0,
+    ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0, chartsWritten: 0, componentsSeen: 0, usageReported: 0,
+    cellsRead: 0, sqlCells: 0, cellTablesResolved: 0, cellTablesUnresolved: 0, cellEdgesWritten: 0,
     warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, lineage: [], dashboardsMarkedDeleted: 0,
   };
 }
@@ -62,7 +63,8 @@ function addReports(list: ItemReport[], more: ItemReport[]): void {
 }
 
 function addCounts(summary: IngestionSummary, counts: PageCounts): void {
-  for (const key of Object.keys(counts) as (keyof PageCounts)[]) summary[key] += counts[key];
+  // `?? 0`: a summary carried over continue-as-new from an older version may lack newer counters.
+  for (const key of Object.keys(counts) as (keyof PageCounts)[]) summary[key] = (summary[key] ?? 0) + counts[key];
 }
 
 async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<IngestionSummary> {
@@ -126,7 +128,7 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
   const firstPage = summary.pagesRead === 0;
   if (firstPage || cursor !== null) {
     do {
-      const page = await pages.ingestProjectPage({ source: input.source, plan, runKey, cursor });
+      const page = await pages.ingestProjectPage({ source: input.source, plan, runKey, cursor, runDate: window.end.slice(0, 10) });
       summary.pagesRead++;
       addCounts(summary, page.counts);
       summary.warningsTotal += page.warnings.length;

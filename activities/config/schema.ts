@@ -159,7 +159,11 @@ export const workflowFileSchema = {
       properties: {
         workspace: { type: 'string', minLength: 1 },
         hexRequestsPerMinute: { type: 'integer', minimum: 1, maximum: 6000 },
+        hexCellRequestsPerMinute: { type: 'integer', minimum: 1, maximum: 6000 },
         lookbackDays: { type: 'number', exclusiveMinimum: 0, maximum: 365 },
+        charts: { type: 'boolean' },
+        cellLineage: { type: 'boolean' },
+        usage: { type: 'boolean' },
       },
       additionalProperties: false,
     },

@@ -16,11 +16,19 @@ export interface IngestionPlan {
   dashboardFilterPattern: FilterPattern | null;
   /** Any projectFilterPattern object filters out every Hex dashboard, as OpenMetadata does. */
   hasProjectFilterPattern: boolean;
+  /** Applies to chart names (cell labels, component titles), as OpenMetadata's chartFilterPattern. */
+  chartFilterPattern: FilterPattern | null;
   dbServicePrefixes: string[];
   loggerLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Workspace slug (or org id) used in project URLs; null until learned from Hex. */
   workspace: string | null;
   lookbackDays: number;
+  /** Components and chart-like cells become OpenMetadata charts. */
+  charts: boolean;
+  /** SQL cells become a second lineage source beside warehouse query history. */
+  cellLineage: boolean;
+  /** Hex app views become OpenMetadata dashboard usage. */
+  usage: boolean;
 }
 
 /** Where the worker reads the configuration from; never carries resolved secrets. */

@@ -77,6 +77,7 @@ export function validateWorkflowFile(file: unknown): string[] {
   problems.push(
     ...regexProblems(connection?.dashboardFilterPattern, 'source.serviceConnection.config.dashboardFilterPattern'),
     ...regexProblems(pipeline?.dashboardFilterPattern, 'source.sourceConfig.config.dashboardFilterPattern'),
+    ...regexProblems(pipeline?.chartFilterPattern, 'source.sourceConfig.config.chartFilterPattern'),
     ...urlProblems(connection?.hostPort, 'source.serviceConnection.config.hostPort'),
     ...urlProblems(doc.workflowConfig?.openMetadataServerConfig?.hostPort, 'workflowConfig.openMetadataServerConfig.hostPort'),
   );
@@ -105,9 +106,14 @@ export function planFrom(file: Obj): IngestionPlan {
     markDeletedDashboards: pipeline.markDeletedDashboards ?? true,
     dashboardFilterPattern: filterFrom(pipeline.dashboardFilterPattern ?? connection.dashboardFilterPattern),
     hasProjectFilterPattern: pipeline.projectFilterPattern !== undefined,
+    chartFilterPattern: filterFrom(pipeline.chartFilterPattern),
     dbServicePrefixes: pipeline.lineageInformation?.dbServicePrefixes ?? [],
     loggerLevel: file.workflowConfig.loggerLevel ?? 'INFO',
     workspace: hexmeta.workspace ?? null,
     lookbackDays: hexmeta.lookbackDays ?? 7,
+    // Both read every changed project's cells, which Hex limits to 30 requests a minute: opt-in.
+    charts: hexmeta.charts ?? false,
+    cellLineage: hexmeta.cellLineage ?? false,
+    usage: hexmeta.usage ?? true,
   };
 }

@@ -1,7 +1,8 @@
 import { JsonHttp } from '../common/http';
 import { ServiceError } from '../common/httpErrors';
+import type { Log } from '../common/log';
 import type { SlidingWindowLimiter } from './rateLimiter';
-import type { HexPage, HexProject } from './types';
+import type { HexCell, HexDataConnection, HexPage, HexProject } from './types';
 
 export const HEX_PAGE_SIZE = 100;
 
@@ -9,7 +10,11 @@ export interface HexClientOptions {
   hostPort: string;
   token: string;
   limiter: SlidingWindowLimiter;
+  /** Hex's stricter group for cell reads (30 requests a minute), taken on top of `limiter`. */
+  cellLimiter?: SlidingWindowLimiter;
   timeoutMs?: number;
+  /** Receives one DEBUG line per API call (default: the process logger). */
+  log?: Log;
 }
 
 /** Hex public API v1 (`<hostPort>/api/v1`), rate limited on the client side. */
@@ -19,24 +24,51 @@ export class HexClient {
   constructor(private readonly options: HexClientOptions) {
     this.http = new JsonHttp('Hex', `${options.hostPort.replace(/\/+$/, '')}/api/v1`, {
       Authorization: `Bearer ${options.token}`,
-    }, options.timeoutMs);
+    }, options.timeoutMs, options.log);
   }
 
-  private async get<T>(url: string, params?: Record<string, unknown>): Promise<T> {
+  private async get<T>(url: string, params?: Record<string, unknown>, group?: SlidingWindowLimiter): Promise<T> {
+    if (group) await group.acquire();
     await this.options.limiter.acquire();
     const response = await this.http.request<T>({ method: 'GET', url, params });
     return response.data;
   }
 
   /** One page of projects, newest created first; `after` is Hex's opaque cursor. */
-  async listProjects(after: string | null, limit = HEX_PAGE_SIZE): Promise<HexPage<HexProject>> {
+  async listProjects(after: string | null, limit = HEX_PAGE_SIZE, includeComponents = false): Promise<HexPage<HexProject>> {
     const params: Record<string, unknown> = { limit };
+    if (includeComponents) params.includeComponents = true;
     if (after) params.after = after;
     const page = await this.get<HexPage<HexProject>>('/projects', params);
     if (!page || !Array.isArray(page.values) || !page.pagination || typeof page.pagination !== 'object') {
       throw new ServiceError('Hex', 200, 'Hex answered GET /projects with a body that is not a project page');
     }
     return page;
+  }
+
+  /** One page of a project's draft cells, in notebook order. */
+  async listCells(projectId: string, after: string | null): Promise<HexPage<HexCell>> {
+    const params: Record<string, unknown> = { projectId, limit: HEX_PAGE_SIZE };
+    if (after) params.after = after;
+    const page = await this.get<HexPage<HexCell>>('/cells', params, this.options.cellLimiter);
+    if (!page || !Array.isArray(page.values) || !page.pagination) {
+      throw new ServiceError('Hex', 200, 'Hex answered GET /cells with a body that is not a cell page');
+    }
+    return page;
+  }
+
+  /** Every data connection the token can see (a workspace has few). */
+  async listDataConnections(): Promise<HexDataConnection[]> {
+    const all: HexDataConnection[] = [];
+    let after: string | null = null;
+    do {
+      const params: Record<string, unknown> = { limit: HEX_PAGE_SIZE };
+      if (after) params.after = after;
+      const page: HexPage<HexDataConnection> = await this.get('/data-connections', params);
+      all.push(...(page?.values ?? []));
+      after = page?.pagination?.after ?? null;
+    } while (after);
+    return all;
   }
 
   /** The token's identity: a personal token's user (email) or, for a workspace token, only the org. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HexProject } from '../hex/types';
-import type { CreateDashboard, EntityReference } from '../openmetadata/types';
+import type { CreateDashboard, EntityReference, TagLabel } from '../openmetadata/types';
 import { tagLabel } from './tags';
 
 /** Hex's project link: the app view once published, else the logic view. */
@@ -25,11 +25,19 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Fingerprint of a request, as OpenMetadata's `sourceHash` (MD5 of sorted-key JSON, sourceHash left out). */
-export function sourceHashOf(request: CreateDashboard): string {
+/**
+ * Fingerprint of a request, as OpenMetadata's `sourceHash` (MD5 of sorted-key JSON, sourceHash left out).
+ * `extra` adds what the request does not show but its content depends on (the project's last edit, when
+ * charts come from its cells), so a changed input changes the fingerprint.
+ */
+export function sourceHashOf(
+  request: { sourceHash?: string; tags?: TagLabel[]; owners?: EntityReference[] },
+  extra?: Record<string, unknown>,
+): string {
   const { sourceHash: _ignored, ...rest } = request;
   const normalised = {
     ...rest,
+    ...(extra ? { ' extra': extra } : {}),
     tags: rest.tags ? [...rest.tags].sort((a, b) => (a.tagFQN < b.tagFQN ? -1 : 1)) : undefined,
     owners: rest.owners ? rest.owners.map((o) => ({ id: o.id, type: o.type })).sort((a, b) => (a.id < b.id ? -1 : 1)) : undefined,
   };
@@ -43,6 +51,8 @@ export interface DashboardContext {
   /** Tag names that exist in OpenMetadata (only these are attached). */
   tagNames: string[];
   owner: EntityReference | null;
+  /** Chart FQNs (cells read from Hex); undefined when charts are not read. */
+  charts?: string[];
 }
 
 /** CreateDashboard for one Hex project (spec/api/data/createDashboard.json). */
@@ -56,8 +66,18 @@ export function toCreateDashboard(project: HexProject, ctx: DashboardContext): C
   request.dashboardType = 'Dashboard';
   if (ctx.tagNames.length) request.tags = ctx.tagNames.map(tagLabel);
   if (ctx.owner) request.owners = [{ id: ctx.owner.id, type: ctx.owner.type }];
-  request.sourceHash = sourceHashOf(request);
+  request.sourceHash = projectFingerprint(project, request, ctx.charts !== undefined);
+  if (ctx.charts?.length) request.charts = ctx.charts;
   return request;
+}
+
+/**
+ * The dashboard's `sourceHash`: its request without charts, plus the project's last edit when charts come from
+ * cells. Equal fingerprints mean nothing to read again, so an unchanged project costs no cell read either.
+ */
+export function projectFingerprint(project: HexProject, request: CreateDashboard, readsCells: boolean): string {
+  const { charts: _charts, ...withoutCharts } = request;
+  return sourceHashOf(withoutCharts, readsCells ? { lastEditedAt: project.lastEditedAt ?? null } : undefined);
 }
 
 /** Why a listed item cannot become a dashboard, or null when it can. */

@@ -1,8 +1,10 @@
 import { JsonHttp } from '../common/http';
 import { ServiceError } from '../common/httpErrors';
+import type { Log } from '../common/log';
 import { fqnPath } from './fqn';
+import { gated, gateFor, type JsonRequester, type RequestGate } from './gate';
 import type { EntityLineage } from './lineage';
-import type { CreateDashboard, DashboardEntity, EntityReference, WriteOutcome } from './types';
+import type { CreateChart, CreateDashboard, DashboardEntity, EntityReference, UsageRequest, WriteOutcome } from './types';
 
 export interface OpenMetadataClientOptions {
   /** Server hostPort including `/api`, e.g. http://localhost:8585/api */
@@ -10,6 +12,10 @@ export interface OpenMetadataClientOptions {
   jwtToken: string;
   extraHeaders?: Record<string, string>;
   timeoutMs?: number;
+  /** Bounds and backs off the requests in flight (default: this process's gate for `hostPort`). */
+  gate?: RequestGate;
+  /** Receives one DEBUG line per API call (default: the process logger). */
+  log?: Log;
 }
 
 function outcomeOf(status: number, headers: Record<string, unknown>): WriteOutcome {
@@ -19,14 +25,14 @@ function outcomeOf(status: number, headers: Record<string, unknown>): WriteOutco
 
 /** The OpenMetadata REST calls a dashboard connector makes. */
 export class OpenMetadataClient {
-  private readonly http: JsonHttp;
+  private readonly http: JsonRequester;
 
   constructor(options: OpenMetadataClientOptions) {
-    this.http = new JsonHttp('OpenMetadata', `${options.hostPort.replace(/\/+$/, '')}/v1`, {
+    this.http = gated(new JsonHttp('OpenMetadata', `${options.hostPort.replace(/\/+$/, '')}/v1`, {
       ...(options.extraHeaders ?? {}),
       Authorization: `Bearer ${options.jwtToken}`,
       'Content-Type': 'application/json',
-    }, options.timeoutMs);
+    }, options.timeoutMs, options.log), options.gate ?? gateFor(options.hostPort));
   }
 
   async version(): Promise<string> {
@@ -73,6 +79,15 @@ export class OpenMetadataClient {
     return this.put<DashboardEntity>('/dashboards', body);
   }
 
+  putChart(body: CreateChart) {
+    return this.put<EntityReference>('/charts', body);
+  }
+
+  /** A day's usage of a dashboard (PUT /usage/dashboard/{id}); a repeated day replaces its count. */
+  async putDashboardUsage(dashboardId: string, usage: UsageRequest): Promise<void> {
+    await this.http.request({ method: 'PUT', url: `/usage/dashboard/${encodeURIComponent(dashboardId)}`, data: usage }, [200, 201]);
+  }
+
   /**
    * The lineage graph around an entity (null when it is absent or soft-deleted: the server reads only live
    * entities here, while neighbours are listed even when soft-deleted).
@@ -107,8 +122,8 @@ export class OpenMetadataClient {
   }
 
   /** One page of a service's dashboards. */
-  async listDashboards(service: string, after: string | null, limit = 100, include = 'non-deleted') {
-    const params: Record<string, unknown> = { service, limit, include, fields: 'sourceHash' };
+  async listDashboards(service: string, after: string | null, limit = 100, include = 'non-deleted', fields = 'sourceHash') {
+    const params: Record<string, unknown> = { service, limit, include, fields };
     if (after) params.after = after;
     const { data } = await this.http.request<{ data: DashboardEntity[]; paging?: { after?: string } }>({
       method: 'GET', url: '/dashboards', params,

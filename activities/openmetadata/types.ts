@@ -23,13 +23,43 @@ export interface CreateDashboard {
   dashboardType?: 'Dashboard' | 'Report';
   tags?: TagLabel[];
   owners?: EntityReference[];
+  /** FQNs of charts written before the dashboard. */
+  charts?: string[];
   sourceHash?: string;
+}
+
+export type ChartType = 'Line' | 'Table' | 'Bar' | 'Area' | 'Pie' | 'Histogram' | 'Scatter' | 'Text' | 'BoxPlot'
+  | 'SanKey' | 'Gauge' | 'Map' | 'Graph' | 'Heatmap' | 'Timeline' | 'Other';
+
+/** spec/api/data/createChart.json */
+export interface CreateChart {
+  name: string;
+  service: string;
+  displayName?: string;
+  description?: string;
+  chartType: ChartType;
+  sourceUrl?: string;
+  tags?: TagLabel[];
+  owners?: EntityReference[];
+  sourceHash?: string;
+}
+
+/** spec/type/usageRequest.json: views (here) on one day. */
+export interface UsageRequest {
+  date: string;
+  count: number;
+}
+
+export interface UsageSummary {
+  date?: string;
+  dailyStats?: { count: number };
 }
 
 export interface DashboardEntity extends EntityReference {
   fullyQualifiedName: string;
   deleted?: boolean;
   sourceHash?: string;
+  usageSummary?: UsageSummary | null;
 }
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';

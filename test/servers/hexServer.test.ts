@@ -197,3 +197,38 @@ describe('Hex API double rate limit', () => {
     }
   });
 });
+
+describe('Hex API double data connections and cell scope', () => {
+  let server: HexServer;
+  const connections = ['Zeta', 'alpha', 'Mid'].map((name, i) => ({
+    id: `00000000-0000-4000-8000-00000000000${i}`, name, type: 'postgres',
+    connectionDetails: { postgres: { hostname: 'h', port: 5432, database: name.toLowerCase(), username: 'u' } },
+  }));
+  const NO_CELLS = 'hxtw_' + 'd4'.repeat(48);
+
+  before(async () => {
+    const projects = makeWorkspace(3, 1);
+    server = await startHexServer({
+      projects, dataConnections: connections,
+      tokens: { [WORKSPACE_TOKEN]: { kind: 'workspace' }, [NO_CELLS]: { kind: 'workspace', cellsScope: false } },
+    });
+  });
+  after(() => server.close());
+
+  it('pages data connections by name with the full object shape', async () => {
+    const first = await get(server, '/data-connections?limit=2');
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body.values.map((c: { name: string }) => c.name), ['Mid', 'Zeta']);
+    assert.equal(first.body.values[0].connectViaSsh, false);
+    const second = await get(server, `/data-connections?limit=2&after=${encodeURIComponent(first.body.pagination.after)}`);
+    assert.deepEqual(second.body.values.map((c: { name: string }) => c.name), ['alpha']);
+    assert.equal(second.body.pagination.after, null);
+    assert.equal((await get(server, '/data-connections?sortBy=TYPE')).status, 400);
+  });
+
+  it('refuses cells to a token without the cells scope', async () => {
+    const answer = await get(server, '/cells?projectId=x', NO_CELLS);
+    assert.equal(answer.status, 403);
+    assert.equal(answer.body.code, 'FORBIDDEN');
+  });
+});

@@ -48,6 +48,15 @@ export interface HexProject {
   /** Served only when the caller asks with includeSharing=true. */
   sharing?: HexSharing;
 }
+export interface HexDataConnection {
+  id: string;
+  name: string;
+  type: string;
+  description?: string | null;
+  /** Keyed by type, e.g. `{ postgres: { hostname, port, database, username } }`; never secrets. */
+  connectionDetails: Record<string, Record<string, unknown>> | null;
+}
+
 export interface HexCell {
   id: string;
   staticId: string;
@@ -65,6 +74,8 @@ export interface HexCell {
 export interface HexTokenInfo {
   kind: 'personal' | 'workspace';
   email?: string;
+  /** A workspace token granted without Cells → Read gets 403 from the cell routes. */
+  cellsScope?: boolean;
 }
 export interface HexServerOptions {
   projects: HexProject[];
@@ -75,6 +86,8 @@ export interface HexServerOptions {
   retryAfterSeconds?: number;
   latencyMs?: number;
   cells?: Record<string, HexCell[]>;
+  /** Served by GET /v1/data-connections, sorted by name. */
+  dataConnections?: HexDataConnection[];
   /** Workspace (org) id reported by /users/me. */
   orgId?: string;
 }
@@ -226,6 +239,7 @@ function listProjects(all: HexProject[], token: HexTokenInfo, query: URLSearchPa
 }
 
 function listCells(projects: HexProject[], cells: Record<string, HexCell[]>, token: HexTokenInfo, query: URLSearchParams): Reply {
+  if (token.cellsScope === false) return errorReply('newer', 403, 'FORBIDDEN', 'This token does not have the required scope to read cells');
   const projectId = single(query, 'projectId');
   if (!projectId) throw new BadRequest('projectId is required');
   const limit = parseLimit(query);
@@ -236,6 +250,21 @@ function listCells(projects: HexProject[], cells: Record<string, HexCell[]>, tok
   // Cells keep their notebook order; the key pads the position so string comparison follows it.
   const keyOf = (cell: HexCell): Key => [String(position.get(cell)).padStart(8, '0'), cell.id];
   return { status: 200, body: keysetPage(projectCells, keyOf, 'ASC', limit, query) };
+}
+
+function listDataConnections(connections: HexDataConnection[], query: URLSearchParams): Reply {
+  const limit = parseLimit(query);
+  const sortBy = single(query, 'sortBy') ?? 'NAME';
+  if (sortBy !== 'NAME' && sortBy !== 'CREATED_AT') throw new BadRequest('sortBy must be one of NAME, CREATED_AT');
+  const direction = single(query, 'sortDirection') ?? 'ASC';
+  if (direction !== 'ASC' && direction !== 'DESC') throw new BadRequest('sortDirection must be ASC or DESC');
+  const keyOf = (c: HexDataConnection): Key => [c.name, c.id];
+  const sorted = [...connections].sort((a, b) => (direction === 'ASC' ? 1 : -1) * compareKeys(keyOf(a), keyOf(b)));
+  const page = keysetPage(sorted, keyOf, direction, limit, query);
+  const values = page.values.map((c) => ({
+    connectViaSsh: false, includeMagic: true, allowWritebackCells: false, schemaRefreshAccess: 'ADMINS', description: null, ...c,
+  }));
+  return { status: 200, body: { values, pagination: page.pagination } };
 }
 
 function me(token: HexTokenInfo, orgId: string): Reply {
@@ -286,6 +315,7 @@ export async function startHexServer(options: HexServerOptions): Promise<HexServ
       if (path === '/api/v1/projects') return listProjects(projects, tokenInfo, query);
       if (path === '/api/v1/cells') return listCells(projects, cells, tokenInfo, query);
       if (path === '/api/v1/users/me') return me(tokenInfo, orgId);
+      if (path === '/api/v1/data-connections') return listDataConnections(options.dataConnections ?? [], query);
       const projectMatch = /^\/api\/v1\/projects\/([^/]+)$/.exec(path);
       if (projectMatch) {
         const project = projects.find((p) => p.id === decodeURIComponent(projectMatch[1]));

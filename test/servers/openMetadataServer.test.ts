@@ -70,6 +70,27 @@ describe('OpenMetadata double', () => {
   });
   afterEach(() => server.close());
 
+  it('stores usage per day by id or name, sums it into usageSummary, and checks the request', async () => {
+    await seedHexService(server);
+    const dashboard = (await call(server, 'PUT', '/dashboards', { name: 'd1', service: 'hex' })).body;
+    assert.equal((await call(server, 'PUT', `/usage/dashboard/${dashboard.id}`, { date: '2026-11-20', count: 4 })).status, 201);
+    assert.equal((await call(server, 'PUT', `/usage/dashboard/name/${fqnPath('hex.d1')}`, { date: '2026-11-27', count: 10 })).status, 200);
+    assert.equal((await call(server, 'PUT', `/usage/dashboard/${dashboard.id}`, { date: '2026-11-27', count: 9 })).status, 200);
+    const read = await call(server, 'GET', `/dashboards/${dashboard.id}?fields=usageSummary`);
+    assert.deepEqual(read.body.usageSummary, {
+      dailyStats: { count: 9, percentileRank: 0 }, weeklyStats: { count: 9, percentileRank: 0 }, monthlyStats: { count: 13, percentileRank: 0 }, date: '2026-11-27',
+    });
+    assert.equal((await call(server, 'GET', `/dashboards/${dashboard.id}`)).body.usageSummary, undefined);
+    // A PUT of the dashboard keeps its usage.
+    await call(server, 'PUT', '/dashboards', { name: 'd1', service: 'hex', displayName: 'D1' });
+    assert.equal((await call(server, 'GET', `/dashboards/${dashboard.id}?fields=usageSummary`)).body.usageSummary.dailyStats.count, 9);
+    for (const bad of [{ date: '2026-11-27' }, { count: 1 }, { date: 'yesterday', count: 1 }, { date: '2026-11-27', count: -1 }, { date: '2026-11-27', count: 1, extra: 1 }]) {
+      assert.equal((await call(server, 'PUT', `/usage/dashboard/${dashboard.id}`, bad)).status, 400, JSON.stringify(bad));
+    }
+    assert.equal((await call(server, 'PUT', '/usage/dashboard/00000000-0000-4000-8000-000000000000', { date: '2026-11-27', count: 1 })).status, 404);
+    assert.equal((await call(server, 'PUT', `/usage/dashboard/${dashboard.id}`, { date: '2026-11-27', count: 1 }, { token: 'wrong' })).status, 401);
+  });
+
   it('serves version and health without a token, and rejects missing or wrong tokens', async () => {
     const version = await call(server, 'GET', '/system/version', undefined, { token: null });
     assert.equal(version.status, 200);

@@ -29,6 +29,8 @@ export function createOrUpdate(store: EntityStore, collection: Collection, reque
   const merged: Json = {
     ...next,
     id: existing.id, href: existing.href, followers: existing.followers ?? [],
+    // Usage is reported through /usage, never by an entity PUT.
+    ...(existing.usageSummary ? { usageSummary: existing.usageSummary } : {}),
     description: existing.description ? existing.description : next.description,
     owners: next.owners.length > 0 ? next.owners : existing.owners,
     tags,

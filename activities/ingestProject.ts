@@ -1,0 +1,172 @@
+import { lineageFromCells } from './cellLineage';
+import { remember, type Connected, type RunCache, type StoredDashboard } from './context';
+import { ServiceError } from './common/httpErrors';
+import type { HexCell, HexProject } from './hex/types';
+import { cellToCreateChart, chartFqn, componentToCreateChart, isChartCell, malformedCellReason } from './mapping/charts';
+import { ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
+import { isFilteredOut } from './mapping/filter';
+import { createTagRequest, tagNamesOf } from './mapping/tags';
+import { dailyUsageOf } from './mapping/usage';
+import type { EntityReference } from './openmetadata/types';
+import type { IngestionPlan } from './config/types';
+import type { PageCounts } from './types';
+
+/** A per-item failure (one entity rejected) as opposed to a failure of the whole page. */
+export function isItemFailure(error: unknown): error is ServiceError {
+  return error instanceof ServiceError && error.status !== null && error.status >= 400 && error.status < 500
+    && error.status !== 401 && error.status !== 403 && error.status !== 429;
+}
+
+export function projectLabel(project: Partial<HexProject>): string {
+  const title = typeof project.title === 'string' ? project.title.slice(0, 120) : '';
+  return title ? `${project.id} (${title})` : String(project.id ?? '?');
+}
+
+/** What ingesting one project needs besides the project. */
+export interface ProjectContext {
+  conn: Connected;
+  cache: RunCache;
+  plan: IngestionPlan;
+  runDate: string;
+  counts: PageCounts;
+  warn: (item: string, reason: string) => void;
+  stored: Map<string, StoredDashboard>;
+}
+
+function ownerOf(ctx: ProjectContext, project: HexProject): Promise<EntityReference | null> | null {
+  const email = ownerEmailOf(project);
+  if (!email) return null;
+  return remember(ctx.cache.owners, email, () => ctx.conn.openMetadata.ownerByEmail(email)).then((owner) => {
+    if (owner) ctx.counts.ownersResolved++;
+    else {
+      ctx.counts.ownersUnresolved++;
+      // One warning per e-mail and run: the count says how many projects it affects.
+      if (!ctx.cache.ownersWarned.has(email)) {
+        ctx.cache.ownersWarned.add(email);
+        ctx.warn(email, `owner e-mail is not an OpenMetadata user or team (first seen on ${projectLabel(project)})`);
+      }
+    }
+    return owner;
+  });
+}
+
+/** The wanted tags that exist (or could be written) in OpenMetadata; a rejected tag is a warning. */
+async function ensureTags(ctx: ProjectContext, project: HexProject, wanted: string[]): Promise<string[]> {
+  const written: string[] = [];
+  for (const name of wanted) {
+    try {
+      await remember(ctx.cache.tags, name, () => ctx.conn.openMetadata.putTag(createTagRequest(name)).then(() => true));
+      written.push(name);
+    } catch (error) {
+      if (!isItemFailure(error)) throw error;
+      ctx.warn(projectLabel(project), `tag ${JSON.stringify(name)} not written: ${error.message}`);
+    }
+  }
+  return written;
+}
+
+/**
+ * The project's cells, or null when Hex will not show them (a token without the Cells scope: 403; a project
+ * gone since the listing: 404). Then the dashboard is written without the cells' fingerprint, so a later run
+ * that can read them does.
+ */
+async function readCells(ctx: ProjectContext, project: HexProject): Promise<HexCell[] | null> {
+  const cells: HexCell[] = [];
+  let after: string | null = null;
+  do {
+    let page;
+    try {
+      page = await ctx.conn.hex.listCells(project.id, after);
+    } catch (error) {
+      if (!(error instanceof ServiceError) || (error.status !== 403 && error.status !== 404)) throw error;
+      if (error.status === 404) ctx.warn(projectLabel(project), 'cells not found (project deleted since the listing?)');
+      else if (!ctx.cache.cellsRefusedWarned) {
+        ctx.cache.cellsRefusedWarned = true;
+        ctx.warn('cells', 'the Hex token may not read cells (grant it Cells → Read): no charts or cell lineage this run');
+      }
+      return null;
+    }
+    for (const cell of page.values) {
+      const problem = malformedCellReason(cell);
+      if (problem) ctx.warn(projectLabel(project), `malformed cell from Hex skipped: ${problem}`);
+      else cells.push(cell);
+    }
+    after = page.pagination.after ?? null;
+  } while (after);
+  ctx.counts.cellsRead += cells.length;
+  return cells;
+}
+
+/** Writes the project's chart-like cells as charts; returns the FQNs of those written. */
+async function writeCellCharts(ctx: ProjectContext, project: HexProject, cells: HexCell[]): Promise<string[]> {
+  const fqns: string[] = [];
+  const chartCtx = { serviceName: ctx.plan.serviceName, hostPort: ctx.plan.hexHostPort, workspace: ctx.plan.workspace };
+  for (const cell of cells.filter(isChartCell)) {
+    const request = cellToCreateChart(project, cell, chartCtx);
+    if (isFilteredOut(request.displayName ?? request.name, ctx.plan.chartFilterPattern)) continue;
+    try {
+      await ctx.conn.openMetadata.putChart(request);
+      ctx.counts.chartsWritten++;
+      fqns.push(chartFqn(ctx.plan.serviceName, request.name));
+    } catch (error) {
+      if (!isItemFailure(error)) throw error;
+      ctx.warn(projectLabel(project), `chart for cell ${cell.staticId} not written: ${error.message}`);
+    }
+  }
+  return fqns;
+}
+
+/** A Hex component becomes a chart of the service (Hex does not say which projects import it). */
+export async function ingestComponent(ctx: ProjectContext, component: HexProject): Promise<void> {
+  ctx.counts.componentsSeen++;
+  if (!ctx.plan.charts || isFilteredOut(component.title, ctx.plan.chartFilterPattern)) return;
+  const owner = await ownerOf(ctx, component);
+  const tagNames = ctx.plan.includeTags ? await ensureTags(ctx, component, tagNamesOf(component)) : [];
+  const chartCtx = { serviceName: ctx.plan.serviceName, hostPort: ctx.plan.hexHostPort, workspace: ctx.plan.workspace };
+  await ctx.conn.openMetadata.putChart(componentToCreateChart(component, { ...chartCtx, tagNames, owner }));
+  ctx.counts.chartsWritten++;
+}
+
+/**
+ * One kept project: its dashboard (with charts and cell lineage when configured), skipped when its fingerprint
+ * matches what OpenMetadata stores, then its day of usage.
+ */
+export async function ingestProject(ctx: ProjectContext, project: HexProject): Promise<void> {
+  const { plan, counts, conn } = ctx;
+  const owner = await ownerOf(ctx, project);
+  const context = { serviceName: plan.serviceName, hostPort: plan.hexHostPort, workspace: plan.workspace, owner };
+  const readsCells = plan.charts || plan.cellLineage;
+  const wantedTags = plan.includeTags ? tagNamesOf(project) : [];
+  let request = toCreateDashboard(project, { ...context, tagNames: wantedTags, charts: readsCells ? [] : undefined });
+  const stored = ctx.stored.get(project.id);
+  let dashboardId = stored && !stored.deleted ? stored.id : null;
+  // Incremental: an unchanged project (same fingerprint as stored) costs no read of cells and no write.
+  if (!plan.overrideMetadata && stored && !stored.deleted && stored.sourceHash === request.sourceHash) {
+    counts.dashboardsUnchanged++;
+    counts.tagsAttached += wantedTags.length;
+  } else {
+    const cells = readsCells ? await readCells(ctx, project) : null;
+    const charts = !cells ? undefined : plan.charts ? await writeCellCharts(ctx, project, cells) : [];
+    const tagNames = await ensureTags(ctx, project, wantedTags);
+    request = toCreateDashboard(project, { ...context, tagNames, charts });
+    const { entity, outcome } = await conn.openMetadata.putDashboard(request);
+    dashboardId = entity.id;
+    counts.tagsAttached += tagNames.length;
+    if (outcome === 'created') counts.dashboardsCreated++;
+    else if (outcome === 'updated') counts.dashboardsUpdated++;
+    else counts.dashboardsUnchanged++;
+    if (plan.cellLineage && cells?.length) {
+      await lineageFromCells(
+        { conn, cache: ctx.cache, dbServicePrefixes: plan.dbServicePrefixes, projectLabel: projectLabel(project), warn: ctx.warn },
+        { id: entity.id, type: 'dashboard' }, cells, counts,
+      );
+    }
+  }
+  if (plan.usage && dashboardId) {
+    const usage = dailyUsageOf(project, ctx.runDate, stored?.deleted ? null : stored?.usageSummary);
+    if (usage) {
+      await conn.openMetadata.putDashboardUsage(dashboardId, usage);
+      counts.usageReported++;
+    }
+  }
+}
