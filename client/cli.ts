@@ -65,6 +65,21 @@ export function buildCli(): Command {
       process.exitCode = await statusCommand(opts);
     });
 
+  program
+    .command('demo')
+    .description('try hexmeta without accounts: a Temporal dev server, local Hex and OpenMetadata stand-ins, one full ingestion')
+    .option('--no-ui', 'run the Temporal dev server without its Web UI')
+    .option('--exit', 'stop everything after printing instead of waiting for Ctrl-C')
+    .option('--json', 'print the report as JSON')
+    .option('--postgres <url>', 'PostgreSQL for lineage (default: PG_* variables, else postgresql://localhost:5432 if it answers)')
+    .option('--dir <path>', 'folder for the workflow file and Temporal state (default: a new temporary folder)')
+    .action(async (opts) => {
+      // Required on demand (tsx registers .ts for require only): it brings the local test servers, which no
+      // other command needs.
+      const { demoCommand } = require('./commands/demo') as typeof import('./commands/demo');
+      process.exitCode = await demoCommand(opts);
+    });
+
   return program;
 }
 
