@@ -27,6 +27,8 @@ export function formatSummary(s: IngestionSummary): string {
     `  Marked deleted:       ${s.dashboardsMarkedDeleted}`,
     `  Tags attached:        ${s.tagsAttached}`,
     `  Owners resolved:      ${s.ownersResolved} (unresolved ${s.ownersUnresolved})`,
+    `  Charts written:       ${s.chartsWritten ?? 0} (${s.componentsSeen ?? 0} components seen, ${s.cellsRead ?? 0} cells read)`,
+    `  Usage reported:       ${s.usageReported ?? 0} dashboards`,
     `  Warnings:             ${s.warningsTotal}`,
     `  Failures:             ${s.failuresTotal}`,
   ];
@@ -35,6 +37,10 @@ export function formatSummary(s: IngestionSummary): string {
       ? `  Lineage ${l.prefix} (${l.dialect}): ${l.counts.queriesRead} queries read, ${l.counts.hexQueries} from Hex, `
         + `${l.counts.tablesResolved} tables resolved, ${l.counts.tablesUnresolved} unresolved, ${l.counts.edgesWritten} edges written, ${l.counts.edgesExisting ?? 0} already there`
       : `  Lineage ${l.prefix}: not read (${l.warnings[0]?.reason ?? 'failed'})`);
+  }
+  if (s.sqlCells) {
+    lines.push(`  Lineage from SQL cells: ${s.sqlCells} cells, ${s.cellTablesResolved} tables resolved, `
+      + `${s.cellTablesUnresolved} unresolved, ${s.cellEdgesWritten} edges written`);
   }
   if (s.failures.length) {
     lines.push(s.failuresTotal > s.failures.length ? `First ${s.failures.length} failures:` : 'Failures:');
