@@ -23,7 +23,9 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
   return {
     async prepareIngestion(input: PrepareInput): Promise<PrepareResult> {
       try {
-        return await heartbeating(() => prepareIngestion(state, input));
+        const result = await heartbeating(() => prepareIngestion(state, input));
+        state.connect(input.source).log.info('ingestion prepared', { openMetadataVersion: result.openMetadataVersion, warnings: result.warnings.length });
+        return result;
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source), true);
       }
@@ -32,7 +34,10 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
       try {
         return await heartbeating(async () => {
           const conn = state.connect(input.source);
-          return ingestProjectPage(conn, state.runCache(input.runKey), input);
+          const result = await ingestProjectPage(conn, state.runCache(input.runKey), input);
+          // One INFO line a page of 100 projects: quiet enough for a 10k-project run.
+          conn.log.info('page ingested', { ...result.counts, warnings: result.warnings.length, failures: result.failures.length, more: result.next !== null });
+          return result;
         });
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
@@ -40,7 +45,10 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
     },
     async markDeletedDashboards(input: MarkDeletedInput): Promise<MarkDeletedResult> {
       try {
-        return await heartbeating(() => markDeletedDashboards(state.connect(input.source), input));
+        const conn = state.connect(input.source);
+        const result = await heartbeating(() => markDeletedDashboards(conn, input));
+        conn.log.info('deleted dashboards marked', { deleted: result.deleted, failures: result.failures.length });
+        return result;
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }
@@ -48,7 +56,9 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
     async lineageForPrefix(input: LineageInput): Promise<LineageResult> {
       try {
         const conn = state.connect(input.source);
-        return await lineageForPrefix(conn, state.runCache(input.runKey), input);
+        const result = await lineageForPrefix(conn, state.runCache(input.runKey), input);
+        conn.log.info('lineage done', { prefix: input.prefix, ...result.counts, warnings: result.warnings.length });
+        return result;
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }

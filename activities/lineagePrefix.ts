@@ -62,7 +62,7 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   }
   let source: QueryHistorySource;
   try {
-    source = createHistorySource(lookup.config, conn.config.file.queryHistory?.[prefix.service]);
+    source = createHistorySource(lookup.config, conn.config.file.queryHistory?.[prefix.service], conn.log.with({ warehouse: prefix.service }));
   } catch (error) {
     warn(prefix.service, `no lineage from this warehouse: ${(error as Error).message}`);
     return { prefix: input.prefix, dialect: null, counts, warnings };

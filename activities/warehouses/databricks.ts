@@ -1,4 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
+import { logApiCall } from '../common/apiCallLog';
+import { processLog, type Log } from '../common/log';
 import {
   authenticationError, configurationError, errorText, expectType, normalisePageSize, readMarker, redact, windowBoundMs,
 } from './connectionFields';
@@ -40,8 +42,9 @@ interface ListQueriesResponse {
 
 export function createDatabricksHistorySource(
   connection: Record<string, unknown>,
-  options: { queryHistory?: Record<string, unknown> } = {},
+  options: { queryHistory?: Record<string, unknown>; log?: Log } = {},
 ): QueryHistorySource {
+  const log = options.log ?? processLog();
   const settings = options.queryHistory ?? {};
   expectType(connection, ['Databricks'], 'Databricks');
   const token = personalAccessToken(connection);
@@ -59,7 +62,7 @@ export function createDatabricksHistorySource(
     dialect: 'databricks',
     async readPage(window, cursor, pageSize) {
       const params = requestParams(window, cursor, pageSize, warehouseIds);
-      const body = await listQueries(http, params, token);
+      const body = await listQueries(http, params, token, log);
       const startMs = windowBoundMs(window.start, 'start');
       const endMs = windowBoundMs(window.end, 'end');
       const rows = (body.res ?? [])
@@ -95,13 +98,16 @@ export function requestParams(
   return params;
 }
 
-async function listQueries(http: AxiosInstance, params: URLSearchParams, token: string): Promise<ListQueriesResponse> {
+async function listQueries(http: AxiosInstance, params: URLSearchParams, token: string, log: Log): Promise<ListQueriesResponse> {
+  const call = { service: 'Databricks', method: 'GET', path: `${HISTORY_PATH}?${params}`, startedAt: Date.now() };
   let response;
   try {
     response = await http.get(HISTORY_PATH, { params });
   } catch (error) {
+    logApiCall(log, { ...call, status: null, errorCode: (error as { code?: string }).code ?? 'network error' });
     throw new Error(`Databricks query history request failed: ${redact(errorText(error), token)}`);
   }
+  logApiCall(log, { ...call, status: response.status });
   if (response.status === 401 || response.status === 403) {
     throw authenticationError(`Databricks rejected the access token (HTTP ${response.status}${apiMessage(response.data, token)})`);
   }

@@ -1,6 +1,8 @@
+import { processLog, type Log } from '../common/log';
+import { withPageLog } from './pageLog';
 import type { QueryHistorySource } from './types';
 
-type Factory = (connection: Record<string, unknown>, options: { queryHistory?: Record<string, unknown> }) => QueryHistorySource;
+type Factory = (connection: Record<string, unknown>, options: { queryHistory?: Record<string, unknown>; log?: Log }) => QueryHistorySource;
 
 /*
  * OpenMetadata database connection `type` -> the history reader for that warehouse. Each reader is loaded on
@@ -22,11 +24,16 @@ const LOADERS: Record<string, () => Factory> = {
 
 export const SUPPORTED_WAREHOUSE_TYPES = Object.keys(LOADERS);
 
-export function createHistorySource(connection: Record<string, unknown>, queryHistory?: Record<string, unknown>): QueryHistorySource {
+/** The reader for a connection; `log` (carrying the warehouse's name) gets a DEBUG line per page read. */
+export function createHistorySource(
+  connection: Record<string, unknown>,
+  queryHistory?: Record<string, unknown>,
+  log: Log = processLog(),
+): QueryHistorySource {
   const type = String(connection.type ?? '');
   const load = LOADERS[type];
   if (!load) {
     throw new Error(`connection type ${JSON.stringify(type)} has no query-history reader (supported: ${SUPPORTED_WAREHOUSE_TYPES.join(', ')})`);
   }
-  return load()(connection, { queryHistory });
+  return withPageLog(load()(connection, { queryHistory, log }), log.with({ warehouseType: type }));
 }
