@@ -19,6 +19,9 @@ export function buildCli(): Command {
     .option('--task-queue <name>', 'Temporal task queue')
     .option('--json', 'print the final summary as JSON')
     .option('--ui', 'start the embedded dev server with its Web UI')
+    .option('--log-level <level>', 'DEBUG|INFO|WARN|ERROR (default: the file\'s workflowConfig.loggerLevel; env HEXMETA_LOG_LEVEL)')
+    .option('--log-format <format>', 'text|json (env HEXMETA_LOG_FORMAT; default text)')
+    .option('--metrics-address <host:port>', 'serve the embedded worker\'s Temporal metrics for Prometheus (env HEXMETA_METRICS_ADDRESS)')
     .action(async (opts) => {
       process.exitCode = await ingestCommand(opts);
     });
@@ -27,8 +30,11 @@ export function buildCli(): Command {
     .command('worker')
     .description('run a long-lived worker against TEMPORAL_ADDRESS (stops gracefully on SIGINT/SIGTERM)')
     .option('--task-queue <name>', 'Temporal task queue')
+    .option('--log-level <level>', 'DEBUG|INFO|WARN|ERROR (env HEXMETA_LOG_LEVEL; default INFO); a file asking for more gets more')
+    .option('--log-format <format>', 'text|json (env HEXMETA_LOG_FORMAT; default text)')
+    .option('--metrics-address <host:port>', 'serve Temporal worker metrics for Prometheus at /metrics (env HEXMETA_METRICS_ADDRESS)')
     .action(async (opts) => {
-      await runWorker({ taskQueue: opts.taskQueue });
+      await runWorker(opts);
     });
 
   program

@@ -1,11 +1,15 @@
+import { resolve } from 'node:path';
+import { processLog } from '../../activities/common/log';
 import { ConfigError } from '../../activities/config/errors';
+import { resolveConfig } from '../../activities/config/load';
 import { createHexWorker, DEFAULT_TASK_QUEUE } from '../../worker/createWorker';
+import { setUpTelemetry, telemetrySettings, TelemetryOptionError, type TelemetryFlags } from '../../worker/telemetry';
 import { progressQuery, type IngestionSummary } from '../../workflows/messages';
 import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
 import { EXIT_INTERRUPTED, EXIT_ITEM_FAILURES, EXIT_SETUP_FAILED, exitCodeOf, formatSummary, progressLine } from '../summary';
 import { connectTemporal } from '../temporal';
 
-export interface IngestCommandOptions {
+export interface IngestCommandOptions extends TelemetryFlags {
   config: string;
   taskQueue?: string;
   json?: boolean;
@@ -14,28 +18,41 @@ export interface IngestCommandOptions {
 
 function reportInterrupted(workflowId: string): number {
   // The workflow lives on in Temporal (and in .hexmeta/ when embedded): the same command resumes it.
-  console.error(`Interrupted. Workflow ${workflowId} keeps its progress; run the same command again to resume.`);
+  processLog().warn(`Interrupted. Workflow ${workflowId} keeps its progress; run the same command again to resume.`);
   return EXIT_INTERRUPTED;
 }
 
 /** `hexmeta ingest -c hex.yaml`: runs one ingestion to the end and returns the exit code. */
 export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
   const remote = Boolean(process.env.TEMPORAL_ADDRESS);
+  let log;
+  try {
+    // Format and level from the flags first, so that even a configuration error is written as asked.
+    log = setUpTelemetry({ ...telemetrySettings(options, process.env), metricsAddress: null }, { runsWorker: false });
+  } catch (error) {
+    if (!(error instanceof TelemetryOptionError)) throw error;
+    console.error(error.message);
+    return EXIT_SETUP_FAILED;
+  }
+  let fileLevel;
   try {
     prepareSource({ source: { configPath: options.config }, checkSecrets: !remote });
+    fileLevel = resolveConfig({ configPath: resolve(options.config) }, process.env, !remote).plan.loggerLevel;
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      log.error(error.message);
       return EXIT_SETUP_FAILED;
     }
     throw error;
   }
+  // The embedded worker logs at the file's level unless --log-level or HEXMETA_LOG_LEVEL says otherwise.
+  log = setUpTelemetry(telemetrySettings(options, process.env, fileLevel), { runsWorker: !remote });
 
   let target;
   try {
     target = await connectTemporal({ ui: options.ui });
   } catch (error) {
-    console.error(`Cannot reach Temporal: ${(error as Error).message}`);
+    log.error(`Cannot reach Temporal: ${(error as Error).message}`);
     return EXIT_SETUP_FAILED;
   }
   const taskQueue = options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
@@ -50,11 +67,11 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
       ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue })
       : null;
     const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote });
-    console.error(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
+    log.info(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
     const tty = process.stderr.isTTY;
     timer = setInterval(() => {
       pendingQuery = target.client.withAbortSignal(queries.signal, () => handle.query(progressQuery)).then(
-        (s) => process.stderr.write(tty ? `\r${progressLine(s)}\x1b[K` : `${progressLine(s)}\n`),
+        (s) => (tty ? process.stderr.write(`\r${progressLine(s)}\x1b[K`) : log.info(progressLine(s))),
         () => undefined,
       );
     }, tty ? 500 : 5_000);
@@ -68,7 +85,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     } catch (error) {
       if (tty) process.stderr.write('\n');
       if (interrupted) return reportInterrupted(handle.workflowId);
-      console.error(`Ingestion failed: ${rootMessage(error)}`);
+      log.error(`Ingestion failed: ${rootMessage(error)}`);
       return isSetupFailure(error) ? EXIT_SETUP_FAILED : EXIT_ITEM_FAILURES;
     }
     if (tty) process.stderr.write('\n');

@@ -38,8 +38,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Pr
 }
 
 /** Starts `hexmeta worker` and resolves once it polls. */
-export async function startWorkerProcess(env: NodeJS.ProcessEnv, taskQueue: string) {
-  const child = spawnCli(['worker', '--task-queue', taskQueue], env);
+export async function startWorkerProcess(env: NodeJS.ProcessEnv, taskQueue: string, extraArgs: string[] = []) {
+  const child = spawnCli(['worker', '--task-queue', taskQueue, ...extraArgs], env);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
     const onData = (chunk: Buffer) => {
