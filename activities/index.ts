@@ -2,10 +2,13 @@ import { Context } from '@temporalio/activity';
 import { WorkerState } from './context';
 import { toActivityFailure } from './failures';
 import { ingestProjectPage } from './ingestPage';
+import { ingestProjectPages } from './ingestPages';
 import { lineageForPrefix } from './lineagePrefix';
 import { markDeletedDashboards } from './markDeleted';
 import { prepareIngestion } from './prepare';
-import type { LineageInput, LineageResult, MarkDeletedInput, MarkDeletedResult, PageInput, PageResult, PrepareInput, PrepareResult } from './types';
+import type {
+  LineageInput, LineageResult, MarkDeletedInput, MarkDeletedResult, PageInput, PageResult, PagesInput, PagesResult, PrepareInput, PrepareResult,
+} from './types';
 
 /** Keeps long activities visibly alive while they wait on rate limits or slow services. */
 async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
@@ -39,6 +42,17 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
           conn.log.info('page ingested', { ...result.counts, warnings: result.warnings.length, failures: result.failures.length, more: result.next !== null });
           return result;
         });
+      } catch (error) {
+        throw toActivityFailure(error, state.secretsOf(input.source));
+      }
+    },
+    /** Several pages per activity (heartbeat = resume point); workflows from before batching call the one above. */
+    async ingestProjectPages(input: PagesInput): Promise<PagesResult> {
+      try {
+        const conn = state.connect(input.source);
+        const result = await ingestProjectPages(conn, state.runCache(input.runKey), input);
+        conn.log.info('pages ingested', { pages: result.pagesRead, ...result.counts, warnings: result.warningsTotal, failures: result.failuresTotal, more: result.next !== null });
+        return result;
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }

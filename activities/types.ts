@@ -62,6 +62,19 @@ export interface PageResult {
   failures: ItemReport[];
 }
 
+export interface PagesInput extends PageInput {
+  /** Pages this batch reads at most (default MAX_PAGES_PER_BATCH). */
+  maxPages?: number;
+}
+
+/** A batch of pages: what they wrote, and the cursor after the last one. */
+export interface PagesResult extends PageResult {
+  pagesRead: number;
+  /** Reports of the batch; the lists above keep only the first REPORT_LIMIT. */
+  warningsTotal: number;
+  failuresTotal: number;
+}
+
 export const REPORT_LIMIT = 100;
 
 export interface LineageCounts {

@@ -1,11 +1,11 @@
 import {
-  ApplicationFailure, continueAsNew, executeChild, ParentClosePolicy, proxyActivities, setHandler, workflowInfo,
+  ApplicationFailure, continueAsNew, executeChild, ParentClosePolicy, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 // The SDK's shared error and policy types (bundled with workflow code like @temporalio/workflow itself).
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ingestionWorkflowId } from './ids';
 import type { Activities } from '../activities';
-import type { ItemReport, PageCounts } from '../activities/types';
+import type { ItemReport, PageCounts, PageInput, PagesResult } from '../activities/types';
 import { progressQuery, type IngestionInput, type IngestionSummary } from './messages';
 
 const REPORT_LIMIT = 100;
@@ -85,6 +85,16 @@ async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<
 }
 
 /**
+ * Pages of projects: several per activity, so history grows by a few events per thousand projects. Runs begun
+ * before batching existed keep reading one page per activity when replayed.
+ */
+async function readPages(input: PageInput): Promise<PagesResult> {
+  if (patched('batched-pages')) return pages.ingestProjectPages(input);
+  const page = await pages.ingestProjectPage(input);
+  return { ...page, pagesRead: 1, warningsTotal: page.warnings.length, failuresTotal: page.failures.length };
+}
+
+/**
  * The workflow also takes what a person pastes into the Web UI's Start Workflow form: `{ "configPath": "..." }`
  * or the parsed workflow file itself (secrets as `${...}` references).
  */
@@ -128,11 +138,11 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
   const firstPage = summary.pagesRead === 0;
   if (firstPage || cursor !== null) {
     do {
-      const page = await pages.ingestProjectPage({ source: input.source, plan, runKey, cursor, runDate: window.end.slice(0, 10) });
-      summary.pagesRead++;
+      const page = await readPages({ source: input.source, plan, runKey, cursor, runDate: window.end.slice(0, 10) });
+      summary.pagesRead += page.pagesRead;
       addCounts(summary, page.counts);
-      summary.warningsTotal += page.warnings.length;
-      summary.failuresTotal += page.failures.length;
+      summary.warningsTotal += page.warningsTotal;
+      summary.failuresTotal += page.failuresTotal;
       addReports(summary.warnings, page.warnings);
       addReports(summary.failures, page.failures);
       cursor = page.next;

@@ -1,0 +1,55 @@
+import { Context } from '@temporalio/activity';
+import type { Connected, RunCache } from './context';
+import { emptyCounts, ingestProjectPage } from './ingestPage';
+import { REPORT_LIMIT, type ItemReport, type PageCounts, type PagesInput, type PagesResult } from './types';
+
+/** Pages one activity reads at most: the workflow's history grows per activity, not per page. */
+export const MAX_PAGES_PER_BATCH = 10;
+/** A batch stops starting pages after this long, so the workflow's progress stays fresh at any rate limit. */
+export const BATCH_TIME_BUDGET_MS = 45_000;
+const KEEPALIVE_MS = 5_000;
+
+function addCounts(into: PageCounts, more: PageCounts): void {
+  for (const key of Object.keys(more) as (keyof PageCounts)[]) into[key] += more[key];
+}
+
+function addReports(into: ItemReport[], more: ItemReport[]): number {
+  for (const item of more) if (into.length < REPORT_LIMIT) into.push(item);
+  return more.length;
+}
+
+function emptyBatch(cursor: string | null): PagesResult {
+  return { next: cursor, pagesRead: 0, keptDigests: '', counts: emptyCounts(), warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0 };
+}
+
+/**
+ * Several pages of projects in one activity. After each page the batch so far is the heartbeat, so a retried
+ * attempt (worker killed, timeout) resumes after the last finished page instead of reading it again.
+ */
+export async function ingestProjectPages(conn: Connected, cache: RunCache, input: PagesInput): Promise<PagesResult> {
+  const context = Context.current();
+  const resumed = context.info.heartbeatDetails as PagesResult | undefined;
+  const batch: PagesResult = resumed ?? emptyBatch(input.cursor);
+  // Keep the heartbeat alive between pages (rate-limit waits) without dropping the resume point.
+  const keepalive = setInterval(() => context.heartbeat(batch), KEEPALIVE_MS);
+  const started = Date.now();
+  const maxPages = input.maxPages ?? MAX_PAGES_PER_BATCH;
+  try {
+    do {
+      const page = await ingestProjectPage(conn, cache, { ...input, cursor: batch.next });
+      batch.next = page.next;
+      batch.pagesRead++;
+      batch.keptDigests += page.keptDigests;
+      addCounts(batch.counts, page.counts);
+      batch.warningsTotal += addReports(batch.warnings, page.warnings);
+      batch.failuresTotal += addReports(batch.failures, page.failures);
+      context.heartbeat(batch);
+      // A worker shutting down (or a cancelled run) ends the batch after the page in flight; the rest is
+      // the next activity's, on whichever worker takes it.
+    } while (batch.next !== null && batch.pagesRead < maxPages && Date.now() - started < BATCH_TIME_BUDGET_MS
+      && !context.cancellationSignal.aborted);
+  } finally {
+    clearInterval(keepalive);
+  }
+  return batch;
+}
