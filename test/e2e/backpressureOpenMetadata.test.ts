@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { makeWorkspace } from '../servers/hexServer';
+import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
+import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
+import { startWorld, type World } from '../support/world';
+
+/*
+ * OpenMetadata pushing back while dashboards are written: bursts of 429 (with Retry-After) and 503 (without).
+ * The worker's gate toward OpenMetadata waits, narrows and retries in place, so the run completes without a
+ * single activity retry and writes every dashboard once. `/v1/dashboards` serves the run's one listing (GET)
+ * before the writes (PUT); a pass-through fault takes the listing, so the bursts land on PUTs.
+ */
+
+const SERVICE = 'hex_backpressure_om';
+const TASK_QUEUE = `e2e-backpressure-om-${process.pid}`;
+const DASHBOARDS = /\/v1\/dashboards$/;
+const CONCURRENCY = 4;
+const workspace = makeWorkspace(40, 71);
+const kept = workspace.filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt);
+
+let world: World;
+let address: string;
+let worker: ChildProcess & { output: Promise<CliResult> };
+
+before(async () => {
+  ({ address } = await suiteTemporal());
+  world = await startWorld({ projects: workspace, serviceName: SERVICE });
+  worker = await startWorkerProcess(
+    cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address, HEXMETA_OPENMETADATA_CONCURRENCY: String(CONCURRENCY) }), TASK_QUEUE);
+});
+
+after(async () => {
+  worker?.kill('SIGTERM');
+  await worker?.output;
+  await world?.close();
+  await stopSuiteTemporal();
+});
+
+/** Attempt numbers of every activity task the ingestion workflow started. */
+async function activityAttempts(): Promise<number[]> {
+  const { client, close } = await temporalClient(address);
+  try {
+    const history = await client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}`).fetchHistory();
+    return (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 1] : []));
+  } finally {
+    await close();
+  }
+}
+
+test('429 bursts with Retry-After and 503 bursts are retried in place: every dashboard once, no activity retry', async (t) => {
+  const om = world.openMetadata;
+  om.injectFault({ path: DASHBOARDS, delayMs: 1, times: 1 });
+  om.injectFault({ path: DASHBOARDS, status: 429, headers: { 'Retry-After': '1' }, body: { code: 429, message: 'Too Many Requests' }, times: 10 });
+  om.injectFault({ path: DASHBOARDS, status: 503, body: { code: 503, message: 'Service Unavailable' }, times: 4 });
+  const from = om.requests.length;
+  const configPath = world.writeConfig(() => undefined, `${SERVICE}.yaml`);
+  const started = Date.now();
+  const result = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.equal(summary.failuresTotal, 0, JSON.stringify(summary.failures));
+  assert.equal(summary.dashboardsCreated, kept.length);
+
+  const names = om.dashboards().filter((d: any) => d.service?.name === SERVICE).map((d: any) => d.name).sort();
+  assert.deepEqual(names, kept.map((p) => p.id).sort(), 'each dashboard once, none lost');
+  const puts = om.requests.slice(from).filter((r) => r.method === 'PUT' && DASHBOARDS.test(r.path));
+  const statuses = puts.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 429).length, 10);
+  assert.equal(statuses.filter((s) => s === 503).length, 4);
+  const nameOf = (r: { body: unknown }) => (r.body as { name: string }).name;
+  puts.forEach((put, i) => {
+    if (put.status !== 429 && put.status !== 503) return;
+    assert.ok(puts.slice(i + 1).some((later) => nameOf(later) === nameOf(put) && later.status === 201), `${nameOf(put)} written after its ${put.status}`);
+  });
+  assert.equal(puts.filter((r) => r.status === 201).length, kept.length, 'one successful write per dashboard');
+
+  // In place: had any 429 or 503 reached Temporal, a task would show attempt 2 or more.
+  const attempts = await activityAttempts();
+  assert.ok(attempts.length > 0);
+  assert.deepEqual([...new Set(attempts)], [1], `activity attempts: ${attempts.join(',')}`);
+  t.diagnostic(`faults: OpenMetadata 429 x10 (Retry-After 1 s), 503 x4; concurrency ${CONCURRENCY}; run ${seconds.toFixed(1)} s; dashboards lost 0, doubled 0`);
+});
