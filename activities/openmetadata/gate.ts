@@ -16,7 +16,10 @@ export interface GateOptions {
   /** First backoff when the server gives no Retry-After; doubled per attempt, with jitter. */
   baseBackoffMs: number;
   maxBackoffMs: number;
-  /** A longer Retry-After is left to the activity's retry, which takes it as its next delay. */
+  /**
+   * Most time one request spends waiting in place, all retries together; a longer wait is left to the
+   * activity's retry (which takes Retry-After as its next delay). Kept below the activities' heartbeat timeouts.
+   */
   maxInPlaceWaitMs: number;
 }
 
@@ -26,7 +29,7 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = {
   maxRetries: 4,
   baseBackoffMs: 250,
   maxBackoffMs: 8_000,
-  maxInPlaceWaitMs: 30_000,
+  maxInPlaceWaitMs: 10_000,
 };
 
 /** The answers that mean "slow down": the server is overloaded or rate limiting. */
@@ -71,6 +74,7 @@ export class RequestGate {
   }
 
   async run<T>(send: () => Promise<T>): Promise<T> {
+    let waited = 0;
     for (let attempt = 0; ; attempt++) {
       // A request being retried goes ahead of new ones, so a backlog cannot starve it.
       await this.acquire(attempt > 0);
@@ -83,7 +87,8 @@ export class RequestGate {
         if (!isBackpressure(error)) throw error;
         this.cut(sentUnder);
         const wait = this.waitBefore(attempt, error.retryAfterMs);
-        if (attempt >= this.options.maxRetries || wait > this.options.maxInPlaceWaitMs) throw error;
+        if (attempt >= this.options.maxRetries || waited + wait > this.options.maxInPlaceWaitMs) throw error;
+        waited += wait;
         await sleep(wait);
         continue;
       }

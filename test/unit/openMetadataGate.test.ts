@@ -122,11 +122,16 @@ test('without Retry-After a 429 backs off exponentially; after the last retry th
   });
 });
 
-test('a Retry-After longer than the in-place limit goes to the caller at once, with its delay', async () => {
-  const gate = new RequestGate({ maxConcurrency: 4, maxInPlaceWaitMs: 5_000 });
+test('waits beyond the in-place budget go to the caller, with the delay the server asked for', async () => {
+  const gate = new RequestGate({ maxConcurrency: 4, maxInPlaceWaitMs: 2_500 });
   const client = serve(gate, () => ({ status: 503, headers: { 'Retry-After': '120' }, holdMs: 1 }));
   await assert.rejects(client.version(), (error: unknown) => error instanceof ServiceError && error.status === 503 && error.retryAfterMs === 120_000);
-  assert.equal(arrivals.length, 1);
+  assert.equal(arrivals.length, 1, 'a long Retry-After is not waited out in place');
+
+  // The budget counts all the waits of one request: two 1 s waits fit in 2.5 s, a third does not.
+  const patient = serve(gate, () => ({ status: 429, headers: { 'Retry-After': '1' }, holdMs: 1 }));
+  await assert.rejects(patient.version(), (error: unknown) => error instanceof ServiceError && error.status === 429 && error.retryAfterMs === 1_000);
+  assert.equal(arrivals.length, 3);
 });
 
 test('a 400 (and any answer but 429 and 503) is not retried and leaves the concurrency alone', async () => {
