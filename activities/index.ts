@@ -50,9 +50,7 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
     async ingestProjectPages(input: PagesInput): Promise<PagesResult> {
       try {
         const conn = state.connect(input.source);
-        const result = await ingestProjectPages(conn, state.runCache(input.runKey), input);
-        conn.log.info('pages ingested', { pages: result.pagesRead, ...result.counts, warnings: result.warningsTotal, failures: result.failuresTotal, more: result.next !== null });
-        return result;
+        return await ingestProjectPages(conn, state.runCache(input.runKey), input);
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }

@@ -25,8 +25,8 @@ let callerEnv: NodeJS.ProcessEnv;
 
 before(async () => {
   const { address } = await suiteTemporal();
-  // Slow enough that the listing (7 pages) is still going when progress is asked for.
-  world = await startWorld({ projects, serviceName: 'hex_api', hex: { latencyMs: 500 } });
+  // Slow enough that the listing (7 pages) outlasts the first batch of pages (10 s), so progress is seen mid-run.
+  world = await startWorld({ projects, serviceName: 'hex_api', hex: { latencyMs: 2000 } });
   callerEnv = { HEX_HOST: world.secretsEnv.HEX_HOST, OM_HOST: world.secretsEnv.OM_HOST };
   temporal = await connect({ address });
   nativeConnection = await NativeConnection.connect({ address });
