@@ -45,11 +45,14 @@ function existingDashboards(cache: RunCache, conn: Connected, plan: PageInput['p
 /** Reads one page of Hex projects and writes a dashboard for each kept project. Idempotent. */
 export async function ingestProjectPage(conn: Connected, cache: RunCache, input: PageInput): Promise<PageResult> {
   const { plan } = input;
-  const page = await conn.hex.listProjects(input.cursor, undefined, plan.charts);
+  // Incremental listings go from the latest edit backwards, so the first page of unchanged projects ends them.
+  const page = await conn.hex.listProjects(input.cursor, { includeComponents: plan.charts, latestEditsFirst: plan.listing === 'incremental' });
   const counts = emptyCounts();
   const warnings: ItemReport[] = [];
   const failures: ItemReport[] = [];
   let keptDigests = '';
+  let kept = 0;
+  let keptChanged = 0;
   const report = (list: ItemReport[], item: string, reason: string) => {
     if (list.length < REPORT_LIMIT) list.push({ item, reason });
   };
@@ -76,8 +79,10 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
         return;
       }
       keptDigests += nameDigest(project.id);
-      await ingestProject(ctx, project);
+      kept++;
+      if (await ingestProject(ctx, project)) keptChanged++;
     } catch (error) {
+      keptChanged++; // a failed project is not known to be unchanged
       if (!isItemFailure(error)) throw error;
       report(failures, projectLabel(project), error.message);
     }
@@ -95,5 +100,6 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       throw error;
     }
   })));
-  return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures };
+  const allUnchanged = kept > 0 && keptChanged === 0 && failures.length === 0;
+  return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures, allUnchanged };
 }

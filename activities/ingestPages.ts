@@ -43,6 +43,11 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
       addCounts(batch.counts, page.counts);
       batch.warningsTotal += addReports(batch.warnings, page.warnings);
       batch.failuresTotal += addReports(batch.failures, page.failures);
+      // Projects come latest edit first: behind a page of unchanged ones, every project is older and unchanged.
+      if (input.plan.listing === 'incremental' && page.allUnchanged && batch.next !== null) {
+        batch.next = null;
+        batch.stoppedEarly = true;
+      }
       context.heartbeat(batch);
       // One INFO line a page of 100 projects: quiet enough for a 10k-project run.
       conn.log.info('page ingested', { ...page.counts, warnings: page.warnings.length, failures: page.failures.length, more: page.next !== null });

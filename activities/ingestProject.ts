@@ -129,9 +129,9 @@ export async function ingestComponent(ctx: ProjectContext, component: HexProject
 
 /**
  * One kept project: its dashboard (with charts and cell lineage when configured), skipped when its fingerprint
- * matches what OpenMetadata stores, then its day of usage.
+ * matches what OpenMetadata stores, then its day of usage. Returns whether the project had changed.
  */
-export async function ingestProject(ctx: ProjectContext, project: HexProject): Promise<void> {
+export async function ingestProject(ctx: ProjectContext, project: HexProject): Promise<boolean> {
   const { plan, counts, conn } = ctx;
   const owner = await ownerOf(ctx, project);
   const context = { serviceName: plan.serviceName, hostPort: plan.hexHostPort, workspace: plan.workspace, owner };
@@ -141,7 +141,8 @@ export async function ingestProject(ctx: ProjectContext, project: HexProject): P
   const stored = ctx.stored.get(project.id);
   let dashboardId = stored && !stored.deleted ? stored.id : null;
   // Incremental: an unchanged project (same fingerprint as stored) costs no read of cells and no write.
-  if (!plan.overrideMetadata && stored && !stored.deleted && stored.sourceHash === request.sourceHash) {
+  const unchanged = !plan.overrideMetadata && !!stored && !stored.deleted && stored.sourceHash === request.sourceHash;
+  if (unchanged) {
     counts.dashboardsUnchanged++;
     counts.tagsAttached += wantedTags.length;
   } else {
@@ -169,4 +170,5 @@ export async function ingestProject(ctx: ProjectContext, project: HexProject): P
       counts.usageReported++;
     }
   }
+  return !unchanged;
 }

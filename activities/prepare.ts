@@ -15,7 +15,7 @@ export async function prepareIngestion(state: WorkerState, input: PrepareInput):
 
   const openMetadataVersion = await openMetadata.version();
   await openMetadata.checkAuth(plan.serviceName);
-  await hex.listProjects(null, 1);
+  await hex.listProjects(null, { limit: 1 });
 
   if (!plan.workspace) {
     try {

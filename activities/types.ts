@@ -60,6 +60,8 @@ export interface PageResult {
   counts: PageCounts;
   warnings: ItemReport[];
   failures: ItemReport[];
+  /** Every kept project of the page had its stored fingerprint (and at least one was kept). */
+  allUnchanged?: boolean;
 }
 
 export interface PagesInput extends PageInput {
@@ -70,6 +72,8 @@ export interface PagesInput extends PageInput {
 /** A batch of pages: what they wrote, and the cursor after the last one. */
 export interface PagesResult extends PageResult {
   pagesRead: number;
+  /** An incremental listing ended at a page of unchanged projects: older ones were not read. */
+  stoppedEarly?: boolean;
   /** Reports of the batch; the lists above keep only the first REPORT_LIMIT. */
   warningsTotal: number;
   failuresTotal: number;

@@ -24,7 +24,7 @@ export function formatSummary(s: IngestionSummary): string {
     `  Dashboards created:   ${s.dashboardsCreated}`,
     `  Dashboards updated:   ${s.dashboardsUpdated}`,
     `  Dashboards unchanged: ${s.dashboardsUnchanged}`,
-    `  Marked deleted:       ${s.dashboardsMarkedDeleted}`,
+    `  Marked deleted:       ${s.listingStoppedEarly ? 'not checked (incremental listing stopped at unchanged projects)' : s.dashboardsMarkedDeleted}`,
     `  Tags attached:        ${s.tagsAttached}`,
     `  Owners resolved:      ${s.ownersResolved} (unresolved ${s.ownersUnresolved})`,
     `  Charts written:       ${s.chartsWritten ?? 0} (${s.componentsSeen ?? 0} components seen, ${s.cellsRead ?? 0} cells read)`,

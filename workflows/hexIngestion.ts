@@ -44,6 +44,7 @@ function newSummary(): IngestionSummary {
     projectsSeen: 0, projectsFiltered: 0, dashboardsCreated: 0, dashboardsUpdated: 0, dashboardsUnchanged: 0,
     ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0, chartsWritten: 0, componentsSeen: 0, usageReported: 0,
     cellsRead: 0, sqlCells: 0, cellTablesResolved: 0, cellTablesUnresolved: 0, cellEdgesWritten: 0,
+    listingStoppedEarly: false,
     warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, lineage: [], dashboardsMarkedDeleted: 0,
   };
 }
@@ -147,6 +148,7 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
       addReports(summary.failures, page.failures);
       cursor = page.next;
       seenDigests += page.keptDigests;
+      if (page.stoppedEarly) summary.listingStoppedEarly = true;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
         await continueAsNew<typeof hexIngestion>({ source: input.source, resume: { plan, cursor, summary, runKey, window, seenDigests } });
@@ -174,8 +176,9 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
   });
 
   summary.phase = 'finishing';
-  // Only reached after a complete listing: a page that failed for good has failed the run before this.
-  if (plan.markDeletedDashboards) {
+  // Only after a complete listing: a page that failed for good has failed the run before this, and an
+  // incremental listing that stopped early has not seen the older projects.
+  if (plan.markDeletedDashboards && !summary.listingStoppedEarly) {
     const marked = await cleanup.markDeletedDashboards({ source: input.source, plan, seenDigests });
     summary.dashboardsMarkedDeleted = marked.deleted;
     summary.failuresTotal += marked.failures.length;

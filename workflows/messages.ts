@@ -18,6 +18,8 @@ export interface IngestionSummary extends PageCounts {
   failuresTotal: number;
   /** One entry per lineageInformation.dbServicePrefixes entry, in order, once its step has ended. */
   lineage: LineageResult[];
+  /** An incremental listing ended at a page of unchanged projects (so no dashboard was marked deleted). */
+  listingStoppedEarly: boolean;
   /** Dashboards soft-deleted because their project is gone, archived or filtered out. */
   dashboardsMarkedDeleted: number;
 }

@@ -164,6 +164,7 @@ export const workflowFileSchema = {
         charts: { type: 'boolean' },
         cellLineage: { type: 'boolean' },
         usage: { type: 'boolean' },
+        listing: { enum: ['full', 'incremental'] },
       },
       additionalProperties: false,
     },

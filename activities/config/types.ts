@@ -29,6 +29,11 @@ export interface IngestionPlan {
   cellLineage: boolean;
   /** Hex app views become OpenMetadata dashboard usage. */
   usage: boolean;
+  /**
+   * `full` reads every project (and may mark deleted dashboards); `incremental` reads latest edits first and
+   * stops at the first page of unchanged projects (deletions wait for a full run).
+   */
+  listing: 'full' | 'incremental';
 }
 
 /** Where the worker reads the configuration from; never carries resolved secrets. */

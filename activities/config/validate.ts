@@ -115,5 +115,6 @@ export function planFrom(file: Obj): IngestionPlan {
     charts: hexmeta.charts ?? false,
     cellLineage: hexmeta.cellLineage ?? false,
     usage: hexmeta.usage ?? true,
+    listing: hexmeta.listing ?? 'full',
   };
 }

@@ -17,6 +17,14 @@ export interface HexClientOptions {
   log?: Log;
 }
 
+export interface ListProjectsOptions {
+  limit?: number;
+  /** COMPONENT items too (they become charts). */
+  includeComponents?: boolean;
+  /** Most recently edited first (default: newest created first). */
+  latestEditsFirst?: boolean;
+}
+
 /** Hex public API v1 (`<hostPort>/api/v1`), rate limited on the client side. */
 export class HexClient {
   private readonly http: JsonHttp;
@@ -35,9 +43,10 @@ export class HexClient {
   }
 
   /** One page of projects, newest created first; `after` is Hex's opaque cursor. */
-  async listProjects(after: string | null, limit = HEX_PAGE_SIZE, includeComponents = false): Promise<HexPage<HexProject>> {
-    const params: Record<string, unknown> = { limit };
-    if (includeComponents) params.includeComponents = true;
+  async listProjects(after: string | null, options: ListProjectsOptions = {}): Promise<HexPage<HexProject>> {
+    const params: Record<string, unknown> = { limit: options.limit ?? HEX_PAGE_SIZE };
+    if (options.includeComponents) params.includeComponents = true;
+    if (options.latestEditsFirst) Object.assign(params, { sortBy: 'LAST_EDITED_AT', sortDirection: 'DESC' });
     if (after) params.after = after;
     const page = await this.get<HexPage<HexProject>>('/projects', params);
     if (!page || !Array.isArray(page.values) || !page.pagination || typeof page.pagination !== 'object') {

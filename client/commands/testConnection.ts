@@ -31,7 +31,7 @@ export async function testConnections(configPath: string, env: NodeJS.ProcessEnv
   };
 
   await run('Hex token', async () => {
-    const page = await hex.listProjects(null, 1);
+    const page = await hex.listProjects(null, { limit: 1 });
     return `accepted by ${config.plan.hexHostPort} (${page.values.length ? 'projects visible' : 'no project visible'})`;
   });
   await run('Hex token type', async () => {
