@@ -5,7 +5,7 @@ import { remember, type Connected, type RunCache } from './context';
 import { extractTables } from './lineage/extractTables';
 import { parseHexComment } from './lineage/hexComment';
 import { buildFqn } from './openmetadata/fqn';
-import { parsePrefix, withinPrefix } from './openmetadata/tables';
+import { fqnMatchesLocation, parsePrefix, tableLocation, withinPrefix } from './openmetadata/tables';
 import { resolveTable } from './tableResolver';
 import { dashboardUpstream, type DashboardUpstream } from './openmetadata/lineage';
 import type { EntityReference } from './openmetadata/types';
@@ -99,7 +99,11 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     }
     const { tables } = extractTables({ sql: row.sql, dialect: source.dialect, defaultDatabase: row.defaultDatabase, defaultSchema: row.defaultSchema });
     for (const name of tables) {
-      const table = await resolveTable(conn, cache, prefix, name, source.dialect);
+      // A name that already feeds this dashboard (within the prefix) is that edge: no lookup, no write.
+      const location = tableLocation(name, source.dialect);
+      const known = target.upstreamTables.filter((t) => withinPrefix(t.fullyQualifiedName!, prefix)
+        && fqnMatchesLocation(t.fullyQualifiedName!, prefix.service, location));
+      const table = known.length === 1 ? known[0] : await resolveTable(conn, cache, prefix, name, source.dialect);
       if (!table) {
         counts.tablesUnresolved++;
         const item = `${prefix.service}:${name}`;

@@ -20,6 +20,8 @@ export interface EntityLineage {
 export interface DashboardUpstream {
   dashboard: EntityReference;
   upstream: ReadonlySet<string>;
+  /** The live tables among them, so a name already feeding the dashboard needs no table lookup. */
+  upstreamTables: readonly EntityReference[];
 }
 
 /**
@@ -30,5 +32,8 @@ export function dashboardUpstream(lineage: EntityLineage): DashboardUpstream {
   const id = lineage.entity.id;
   const upstream = new Set<string>();
   for (const edge of lineage.upstreamEdges ?? []) if (edge.toEntity === id) upstream.add(edge.fromEntity);
-  return { dashboard: { id, type: 'dashboard' }, upstream };
+  const upstreamTables = (lineage.nodes ?? [])
+    .filter((n) => upstream.has(n.id) && n.type === 'table' && !n.deleted && typeof n.fullyQualifiedName === 'string')
+    .map((n) => ({ id: n.id, type: 'table', fullyQualifiedName: n.fullyQualifiedName }));
+  return { dashboard: { id, type: 'dashboard' }, upstream, upstreamTables };
 }

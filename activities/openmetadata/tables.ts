@@ -57,3 +57,17 @@ export function withinPrefix(tableFqn: string, prefix: ServicePrefix): boolean {
   if (prefix.schema && schema !== prefix.schema.toLowerCase()) return false;
   return true;
 }
+
+/**
+ * Whether a table FQN is one the name could denote under `service`: every level the name gives must agree
+ * (without case, as the search fallback compares); levels it leaves out may be anything.
+ */
+export function fqnMatchesLocation(tableFqn: string, service: string, location: TableLocation): boolean {
+  const parts = splitFqn(tableFqn).map((p) => p.toLowerCase());
+  if (parts.length !== 4 || parts[0] !== service.toLowerCase()) return false;
+  const [, database, schema, table] = parts;
+  if (table !== location.table.toLowerCase()) return false;
+  if (location.database !== null && database !== location.database.toLowerCase()) return false;
+  if (location.schema !== null && schema !== location.schema.toLowerCase()) return false;
+  return true;
+}

@@ -333,6 +333,7 @@ async function ingestAgain() {
     lineagePuts: requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/v1/lineage')),
     lineageReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/')),
     dashboardReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/dashboards/name/')),
+    tableReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/tables/name/')).map((r) => decodeURIComponent(r.path.split('/v1/tables/name/')[1])),
   };
 }
 
@@ -347,6 +348,9 @@ test('a re-run over the same history writes no edge OpenMetadata has, and writes
   assert.ok(second.lineageReads.every((r) => r.query.upstreamDepth === '1' && r.query.downstreamDepth === '0'));
   assert.deepEqual(second.lineageReads.map((r) => r.status).sort(), [200, 200, 200, 404]);
   assert.equal(second.dashboardReads.length, 0);
+  // Tables already upstream of their dashboard are known from that read: not looked up again.
+  const upstreamTables = new Set(Object.keys(EXPECTED_EDGES).map((label) => label.split(' -> ')[0]));
+  assert.deepEqual(second.tableReads.filter((fqn: string) => upstreamTables.has(fqn)), []);
   assert.deepEqual([...edgeLabels().keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
 
   // Someone removes one edge in OpenMetadata: the next run puts that one back, and only that one.
