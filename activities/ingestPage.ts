@@ -57,10 +57,12 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     if (list.length < REPORT_LIMIT) list.push({ item, reason });
   };
 
+  let pageFailed = false;
   const ctx: ProjectContext = {
     conn, cache, plan, counts, runDate: input.runDate ?? utcDate(new Date()),
     warn: (item, reason) => report(warnings, item, reason),
     stored: await existingDashboards(cache, conn, plan),
+    abandoned: () => pageFailed,
   };
 
   const ingestOne = async (raw: unknown): Promise<void> => {
@@ -90,7 +92,6 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
   // Projects of a page are written side by side (bounded), hiding OpenMetadata's latency behind Hex's rate limit.
   // After a failure of the whole page (auth, 5xx), no further project is started: the page will be retried.
   const limit = pLimit(PROJECT_WRITE_CONCURRENCY);
-  let pageFailed = false;
   await Promise.all(page.values.map((raw) => limit(async () => {
     if (pageFailed) return;
     try {

@@ -31,6 +31,15 @@ export interface ProjectContext {
   counts: PageCounts;
   warn: (item: string, reason: string) => void;
   stored: Map<string, StoredDashboard>;
+  /** True once the page has failed as a whole: no further write starts. */
+  abandoned: () => boolean;
+}
+
+/** Ends a project's work when its page has already failed (the page's own error is the one reported). */
+export class PageAbandoned extends Error {
+  constructor() {
+    super('page abandoned after a failure of the whole page');
+  }
 }
 
 function ownerOf(ctx: ProjectContext, project: HexProject): Promise<EntityReference | null> | null {
@@ -150,6 +159,7 @@ export async function ingestProject(ctx: ProjectContext, project: HexProject): P
     const charts = !cells ? undefined : plan.charts ? await writeCellCharts(ctx, project, cells) : [];
     const tagNames = await ensureTags(ctx, project, wantedTags);
     request = toCreateDashboard(project, { ...context, tagNames, charts });
+    if (ctx.abandoned()) throw new PageAbandoned();
     const { entity, outcome } = await conn.openMetadata.putDashboard(request);
     dashboardId = entity.id;
     counts.tagsAttached += tagNames.length;
