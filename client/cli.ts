@@ -18,6 +18,7 @@ export function buildCli(): Command {
     .requiredOption('-c, --config <file>', 'workflow YAML file (source.type: hex)')
     .option('--task-queue <name>', 'Temporal task queue')
     .option('--json', 'print the final summary as JSON')
+    .option('--full-history', 'read the whole lookback window of query history, not only what came after the last completed run')
     .option('--ui', 'start the embedded dev server with its Web UI')
     .option('--log-level <level>', 'DEBUG|INFO|WARN|ERROR (default: the file\'s workflowConfig.loggerLevel; env HEXMETA_LOG_LEVEL)')
     .option('--log-format <format>', 'text|json (env HEXMETA_LOG_FORMAT; default text)')

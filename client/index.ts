@@ -36,6 +36,8 @@ export interface IngestionOptions {
    */
   checkSecrets?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Read the whole lookback window of query history, not only what came after the last completed run. */
+  fullHistory?: boolean;
 }
 
 export interface IngestionHandle {
@@ -59,7 +61,7 @@ export async function startIngestion(options: IngestionOptions): Promise<Ingesti
   const source = sourceOf(options.source);
   const { serviceName } = prepareSource({ source, env: options.env, checkSecrets: options.checkSecrets ?? false });
   const handle = await startIngestionWorkflow(options.client, {
-    source, taskQueue: options.taskQueue, env: options.env, checkSecrets: options.checkSecrets ?? false,
+    source, taskQueue: options.taskQueue, env: options.env, checkSecrets: options.checkSecrets ?? false, fullHistory: options.fullHistory,
   });
   return {
     workflowId: handle.workflowId,

@@ -16,6 +16,8 @@ export interface StartOptions {
   /** Whether this process holds the secrets (embedded worker); otherwise only the worker must. */
   checkSecrets?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Read the whole lookback window of query history, not only what came after the last completed run. */
+  fullHistory?: boolean;
 }
 
 /** One ingestion per dashboard service: the workflow id is derived from the service name. */
@@ -36,13 +38,37 @@ export function prepareSource(options: StartOptions): { source: ConfigSource; se
  */
 export async function startIngestion(client: Client, options: StartOptions): Promise<WorkflowHandle<typeof hexIngestion>> {
   const { source, serviceName } = prepareSource(options);
+  const workflowId = workflowIdFor(serviceName);
+  const historyReadUntil = options.fullHistory ? undefined : await lastHistoryReadUntil(client, workflowId);
   return client.workflow.start('hexIngestion', {
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    workflowId: workflowIdFor(serviceName),
-    args: [{ source }],
+    workflowId,
+    args: [{ source, historyReadUntil }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   }) as Promise<WorkflowHandle<typeof hexIngestion>>;
+}
+
+/**
+ * Where the service's last completed ingestion left each warehouse's query history, while Temporal still
+ * keeps that run (its retention); without it the run reads the whole lookback window, which is always safe.
+ */
+export async function lastHistoryReadUntil(client: Client, workflowId: string): Promise<Record<string, string> | undefined> {
+  if (/['\\]/.test(workflowId)) return undefined;
+  try {
+    let latest: { runId: string; closedAt: number } | null = null;
+    let seen = 0;
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}' AND ExecutionStatus = 'Completed'` })) {
+      const closedAt = run.closeTime?.getTime() ?? 0;
+      if (!latest || closedAt > latest.closedAt) latest = { runId: run.runId, closedAt };
+      if (++seen >= 20) break;
+    }
+    if (!latest) return undefined;
+    const summary = await client.workflow.getHandle(workflowId, latest.runId).result() as Partial<IngestionSummary> | undefined;
+    return summary?.historyReadUntil;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function getProgress(client: Client, serviceName: string): Promise<IngestionSummary> {

@@ -44,9 +44,19 @@ function newSummary(): IngestionSummary {
     projectsSeen: 0, projectsFiltered: 0, dashboardsCreated: 0, dashboardsUpdated: 0, dashboardsUnchanged: 0,
     ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0, chartsWritten: 0, componentsSeen: 0, usageReported: 0,
     cellsRead: 0, sqlCells: 0, cellTablesResolved: 0, cellTablesUnresolved: 0, cellEdgesWritten: 0,
-    listingStoppedEarly: false,
+    listingStoppedEarly: false, historyReadUntil: {},
     warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, lineage: [], dashboardsMarkedDeleted: 0,
   };
+}
+
+/**
+ * The history window of one prefix: from where the last complete read ended (less an overlap, as warehouses
+ * record some queries late), but never further back than the configured lookback.
+ */
+function windowFor(full: { start: string; end: string }, readUntil: string | undefined, overlapMinutes: number) {
+  const since = readUntil ? Date.parse(readUntil) - overlapMinutes * 60_000 : NaN;
+  if (!Number.isFinite(since) || since <= Date.parse(full.start)) return full;
+  return { start: new Date(Math.min(since, Date.parse(full.end))).toISOString(), end: full.end };
 }
 
 function rootMessage(error: unknown): string {
@@ -72,7 +82,7 @@ async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<
   try {
     return await executeChild(hexIngestion, {
       workflowId: fixedId,
-      args: [{ source: input.source }],
+      args: [{ source: input.source, historyReadUntil: input.historyReadUntil }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -151,22 +161,28 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
       if (page.stoppedEarly) summary.listingStoppedEarly = true;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
-        await continueAsNew<typeof hexIngestion>({ source: input.source, resume: { plan, cursor, summary, runKey, window, seenDigests } });
+        await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests } });
       }
     } while (cursor !== null);
   }
 
   summary.phase = 'lineage';
   const prefixes = plan.dbServicePrefixes.slice(summary.lineage.length);
-  const outcomes = await Promise.allSettled(
-    prefixes.map((prefix) => lineageSteps.lineageForPrefix({ source: input.source, plan: plan!, runKey, prefix, window })),
-  );
+  const readUntil = input.historyReadUntil ?? {};
+  const outcomes = await Promise.allSettled(prefixes.map((prefix) => lineageSteps.lineageForPrefix({
+    source: input.source, plan: plan!, runKey, prefix, window: windowFor(window, readUntil[prefix], plan!.historyOverlapMinutes),
+  })));
   outcomes.forEach((outcome, i) => {
+    const previous = readUntil[prefixes[i]];
     if (outcome.status === 'fulfilled') {
       summary.lineage.push(outcome.value);
+      // Read to the end (a warehouse without a usable connection read nothing): the next run starts here.
+      if (outcome.value.dialect !== null) summary.historyReadUntil[prefixes[i]] = window.end;
+      else if (previous) summary.historyReadUntil[prefixes[i]] = previous;
       summary.warningsTotal += outcome.value.warnings.length;
       addReports(summary.warnings, outcome.value.warnings);
     } else {
+      if (previous) summary.historyReadUntil[prefixes[i]] = previous;
       // One warehouse failing never fails the run: its lineage is missing, and the summary says so.
       const reason = rootMessage(outcome.reason);
       summary.lineage.push({ prefix: prefixes[i], dialect: null, counts: null, warnings: [{ item: prefixes[i], reason }] } as never);

@@ -20,6 +20,11 @@ export interface IngestionSummary extends PageCounts {
   lineage: LineageResult[];
   /** An incremental listing ended at a page of unchanged projects (so no dashboard was marked deleted). */
   listingStoppedEarly: boolean;
+  /**
+   * Per lineage prefix, the end of the query-history window read completely (this run's, or an earlier one's
+   * for a prefix that failed now); the next run starts there, less an overlap for late history.
+   */
+  historyReadUntil: Record<string, string>;
   /** Dashboards soft-deleted because their project is gone, archived or filtered out. */
   dashboardsMarkedDeleted: number;
 }
@@ -27,6 +32,8 @@ export interface IngestionSummary extends PageCounts {
 /** Workflow input: where to read the configuration, plus state carried over continue-as-new. */
 export interface IngestionInput {
   source: ConfigSource;
+  /** `historyReadUntil` of the service's last completed run (clients and schedules pass it on). */
+  historyReadUntil?: Record<string, string>;
   resume?: { plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string }; seenDigests: string };
 }
 

@@ -1,4 +1,4 @@
-import { executeChild, ParentClosePolicy } from '@temporalio/workflow';
+import { executeChild, ParentClosePolicy, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { ConfigSource } from '../activities/config/types';
 import { hexIngestion } from './hexIngestion';
@@ -14,7 +14,14 @@ export interface ScheduledIngestionInput {
 export type ScheduledIngestionResult =
   | { outcome: 'completed'; ingestionWorkflowId: string; summary: IngestionSummary }
   /** Another ingestion of the service (CLI, API or UI) was running: this scheduled run did not start one. */
-  | { outcome: 'alreadyRunning'; ingestionWorkflowId: string };
+  | { outcome: 'alreadyRunning'; ingestionWorkflowId: string; historyReadUntil?: Record<string, string> };
+
+/** Where the schedule's previous run left the query history (Temporal hands a schedule its last result). */
+function previousHistoryReadUntil(): Record<string, string> | undefined {
+  const last = workflowInfo().lastResult as ScheduledIngestionResult | undefined;
+  if (!last || typeof last !== 'object') return undefined;
+  return last.outcome === 'completed' ? last.summary?.historyReadUntil : last.historyReadUntil;
+}
 
 /**
  * The action of a hexmeta schedule. Temporal suffixes scheduled workflow ids with a timestamp, so the
@@ -22,17 +29,18 @@ export type ScheduledIngestionResult =
  */
 export async function scheduledHexIngestion(input: ScheduledIngestionInput): Promise<ScheduledIngestionResult> {
   const ingestionWorkflowId = fixedIdFor(input.serviceName);
+  const historyReadUntil = previousHistoryReadUntil();
   try {
     const summary = await executeChild(hexIngestion, {
       workflowId: ingestionWorkflowId,
-      args: [{ source: input.source }],
+      args: [{ source: input.source, historyReadUntil }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       // The ingestion is durable on its own: ending this thin parent must not stop it halfway.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     return { outcome: 'completed', ingestionWorkflowId, summary };
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'alreadyRunning', ingestionWorkflowId };
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'alreadyRunning', ingestionWorkflowId, historyReadUntil };
     throw error;
   }
 }

@@ -165,6 +165,7 @@ export const workflowFileSchema = {
         cellLineage: { type: 'boolean' },
         usage: { type: 'boolean' },
         listing: { enum: ['full', 'incremental'] },
+        historyOverlapMinutes: { type: 'number', minimum: 0, maximum: 10080 },
       },
       additionalProperties: false,
     },

@@ -34,6 +34,8 @@ export interface IngestionPlan {
    * stops at the first page of unchanged projects (deletions wait for a full run).
    */
   listing: 'full' | 'incremental';
+  /** How far before the last complete read a run reads history again (late-recorded queries). */
+  historyOverlapMinutes: number;
 }
 
 /** Where the worker reads the configuration from; never carries resolved secrets. */

@@ -116,5 +116,6 @@ export function planFrom(file: Obj): IngestionPlan {
     cellLineage: hexmeta.cellLineage ?? false,
     usage: hexmeta.usage ?? true,
     listing: hexmeta.listing ?? 'full',
+    historyOverlapMinutes: hexmeta.historyOverlapMinutes ?? 60,
   };
 }

@@ -13,6 +13,7 @@ export interface IngestCommandOptions extends TelemetryFlags {
   config: string;
   taskQueue?: string;
   json?: boolean;
+  fullHistory?: boolean;
   ui?: boolean;
 }
 
@@ -66,7 +67,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     const worker = target.embedded
       ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue })
       : null;
-    const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote });
+    const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote, fullHistory: options.fullHistory });
     log.info(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
     const tty = process.stderr.isTTY;
     timer = setInterval(() => {
