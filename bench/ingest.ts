@@ -66,7 +66,8 @@ function writeWorkflowFile(world: World, warehouses: BenchWarehouses, clientRate
   return world.writeConfig((doc) => {
     doc.source.sourceConfig.config.dashboardFilterPattern = DASHBOARD_FILTER;
     doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: WAREHOUSES.map((kind) => warehouses.services[kind].name) };
-    doc.hexmeta = { hexRequestsPerMinute: clientRate, lookbackDays: 7 };
+    // As a frequently scheduled ingestion runs: the first run reads every page, later ones stop at unchanged ones.
+    doc.hexmeta = { hexRequestsPerMinute: clientRate, lookbackDays: 7, listing: 'incremental' };
     doc.warehouses = warehouses.connections;
     doc.queryHistory = warehouses.queryHistory;
   });

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { prebuiltWorkflowBundle } from './workflowBundle';
 
 export const DEFAULT_TASK_QUEUE = 'hexmeta';
 
@@ -11,12 +12,13 @@ export interface HexWorkerOptions {
 }
 
 /** A worker running the hexmeta workflow and activities. */
-export function createHexWorker(options: HexWorkerOptions): Promise<Worker> {
+export async function createHexWorker(options: HexWorkerOptions): Promise<Worker> {
+  const bundle = await prebuiltWorkflowBundle();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(options.env ?? process.env),
     maxConcurrentActivityTaskExecutions: 20,
   });
