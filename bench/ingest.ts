@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { cliEnv, runCli, startWorkerProcess } from '../test/support/cli';
 import { startDevServer, temporalClient } from '../test/support/temporal';
 import { startWorld, type World } from '../test/support/world';
+import { measureExtraction } from './extraction';
 import { chainHistory, watchPeakRss } from './measure';
 import { formatTable, type BenchSettings, type RecordedCall, type RunObservation } from './report';
 import { startWarehouses, type BenchWarehouses } from './warehouses';
@@ -163,6 +164,7 @@ export async function runBench(options: BenchOptions): Promise<string> {
       sizeLabel: options.size, projects, listed: workload.listed, kept: workload.kept,
       historyRows: projects * HISTORY_ROWS_PER_PROJECT, hexLatencyMs: options.hexLatencyMs, omLatencyMs: options.omLatencyMs,
       hexRatePerMinute: options.hexRate, clientRatePerMinute: options.clientRate,
+      extraction: measureExtraction(WAREHOUSES.flatMap((kind) => workload.history[kind].map((row) => ({ sql: row.sql, dialect: kind })))),
     };
     return formatTable(settings, w1, w2);
   } finally {

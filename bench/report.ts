@@ -35,6 +35,8 @@ export interface BenchSettings {
   omLatencyMs: number;
   hexRatePerMinute: number;
   clientRatePerMinute: number;
+  /** SQL extraction of the workload's history on one thread, apart from any I/O. */
+  extraction?: { queriesPerSecond: number; slowestMs: number };
 }
 
 const isList = (call: RecordedCall) => call.method === 'GET' && /\/projects$/.test(call.path);
@@ -94,6 +96,7 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['wall time (s)', fixed(w1.wallMs / 1000, 1), per(w2, (r) => fixed(r.wallMs / 1000, 1))],
     ['Hex requests needed', String(needed), dash],
     ['rate-limit floor (s)', fixed(floor, 1), dash],
+    ['W1 wall ÷ W2 wall', dash, per(w2, (r) => fixed(r.wallMs ? w1.wallMs / r.wallMs : null, 1))],
     ['wall time / floor', fixed(floor ? w1.wallMs / 1000 / floor : null, 2), per(w2, (r) => fixed(floor ? r.wallMs / 1000 / floor : null, 2))],
     ['Hex requests made', String(w1.hexCalls.length), per(w2, (r) => String(r.hexCalls.length))],
     ['Hex 429 answers', String(rejected(w1.hexCalls)), per(w2, (r) => String(rejected(r.hexCalls)))],
@@ -112,8 +115,10 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['history rows read by the connector', String(w1.queriesRead), per(w2, (r) => String(r.queriesRead))],
     ['Hex queries extracted', String(w1.hexQueries), per(w2, (r) => String(r.hexQueries))],
     ['lineage phase (s)', fixed(w1.lineageMs === null ? null : w1.lineageMs / 1000, 1), per(w2, (r) => fixed(r.lineageMs === null ? null : r.lineageMs / 1000, 1))],
-    ['SQL extraction (Hex queries/s)', fixed(w1.lineageMs ? w1.hexQueries / (w1.lineageMs / 1000) : null, 0),
+    ['lineage throughput (Hex queries/s)', fixed(w1.lineageMs ? w1.hexQueries / (w1.lineageMs / 1000) : null, 0),
       per(w2, (r) => fixed(r.lineageMs ? r.hexQueries / (r.lineageMs / 1000) : null, 0))],
+    ['SQL extraction, one core (queries/s)', fixed(settings.extraction?.queriesPerSecond ?? null, 0), dash],
+    ['SQL extraction, slowest query (ms)', fixed(settings.extraction?.slowestMs ?? null, 1), dash],
     ['lineage edges written', String(w1.edgesWritten), per(w2, (r) => String(r.edgesWritten))],
     ['lineage edges already in OM (not written)', String(w1.edgesExisting), per(w2, (r) => String(r.edgesExisting))],
   ];

@@ -51,7 +51,13 @@ test('the table has the same rows in the same order whatever the figures, with d
   assert.deepEqual(byLabel.get('Hex 429 answers'), ['1', '0']);
   assert.deepEqual(byLabel.get('history events per 1,000 projects'), ['120', '-']);
   assert.deepEqual(byLabel.get('worker peak RSS (MiB)'), ['300', '300']);
-  assert.deepEqual(byLabel.get('SQL extraction (Hex queries/s)'), ['667', '667']);
+  assert.deepEqual(byLabel.get('lineage throughput (Hex queries/s)'), ['667', '667']);
+  assert.deepEqual(byLabel.get('W1 wall ÷ W2 wall'), ['-', '6.0']);
+  assert.deepEqual(byLabel.get('SQL extraction, one core (queries/s)'), ['-', '-']);
+  const measured = new Map(tableRows({ ...SETTINGS, extraction: { queriesPerSecond: 12345.6, slowestMs: 3.21 } }, observation(), null)
+    .map(([label, a]) => [label, a]));
+  assert.equal(measured.get('SQL extraction, one core (queries/s)'), '12346');
+  assert.equal(measured.get('SQL extraction, slowest query (ms)'), '3.2');
   assert.equal(again.find(([label]) => label === 'wall time (s)')![2], '-');
 });
 
