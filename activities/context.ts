@@ -71,6 +71,8 @@ export class RunCache {
   readonly edges = new Set<string>();
   /** Dashboards of the service already in OpenMetadata, by name, read once per run. */
   existingDashboards: Promise<Map<string, StoredDashboard>> | null = null;
+  /** Live charts of the service already in OpenMetadata: name -> sourceHash, read once per run. */
+  existingCharts: Promise<Map<string, string | null>> | null = null;
   /** Hex data connections by id (dialect and defaults of SQL cells), read once per run. */
   dataConnections: Promise<Map<string, HexDataConnection>> | null = null;
   /** OpenMetadata database service name -> its serviceType (null when there is no such service). */

@@ -7,7 +7,7 @@ import { ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
 import { isFilteredOut } from './mapping/filter';
 import { createTagRequest, tagNamesOf } from './mapping/tags';
 import { dailyUsageOf } from './mapping/usage';
-import type { EntityReference } from './openmetadata/types';
+import type { CreateChart, EntityReference } from './openmetadata/types';
 import type { IngestionPlan } from './config/types';
 import type { PageCounts } from './types';
 
@@ -106,7 +106,34 @@ async function readCells(ctx: ProjectContext, project: HexProject): Promise<HexC
   return cells;
 }
 
-/** Writes the project's chart-like cells as charts; returns the FQNs of those written. */
+/** The service's live charts and their fingerprints, read once per run (1,000 a request). */
+function existingCharts(ctx: ProjectContext): Promise<Map<string, string | null>> {
+  const { cache, conn, plan } = ctx;
+  if (!cache.existingCharts) {
+    const load = async () => {
+      const byName = new Map<string, string | null>();
+      let after: string | null = null;
+      do {
+        const page = await conn.openMetadata.listCharts(plan.serviceName, after);
+        for (const c of page.charts) if (c.name && !c.deleted) byName.set(c.name, c.sourceHash ?? null);
+        after = page.after;
+      } while (after);
+      return byName;
+    };
+    cache.existingCharts = load();
+    cache.existingCharts.catch(() => { cache.existingCharts = null; });
+  }
+  return cache.existingCharts;
+}
+
+/** Writes a chart unless OpenMetadata already has it with the same fingerprint; true when written. */
+async function putChartIfChanged(ctx: ProjectContext, request: CreateChart): Promise<boolean> {
+  if ((await existingCharts(ctx)).get(request.name) === request.sourceHash) return false;
+  await ctx.conn.openMetadata.putChart(request);
+  return true;
+}
+
+/** Writes the project's chart-like cells as charts; returns the FQNs of all of them (written or unchanged). */
 async function writeCellCharts(ctx: ProjectContext, project: HexProject, cells: HexCell[]): Promise<string[]> {
   const fqns: string[] = [];
   const chartCtx = { serviceName: ctx.plan.serviceName, hostPort: ctx.plan.hexHostPort, workspace: ctx.plan.workspace };
@@ -114,8 +141,7 @@ async function writeCellCharts(ctx: ProjectContext, project: HexProject, cells: 
     const request = cellToCreateChart(project, cell, chartCtx);
     if (isFilteredOut(request.displayName ?? request.name, ctx.plan.chartFilterPattern)) continue;
     try {
-      await ctx.conn.openMetadata.putChart(request);
-      ctx.counts.chartsWritten++;
+      if (await putChartIfChanged(ctx, request)) ctx.counts.chartsWritten++;
       fqns.push(chartFqn(ctx.plan.serviceName, request.name));
     } catch (error) {
       if (!isItemFailure(error)) throw error;
@@ -130,9 +156,13 @@ export async function ingestComponent(ctx: ProjectContext, component: HexProject
   ctx.counts.componentsSeen++;
   if (!ctx.plan.charts || isFilteredOut(component.title, ctx.plan.chartFilterPattern)) return;
   const owner = await ownerOf(ctx, component);
-  const tagNames = ctx.plan.includeTags ? await ensureTags(ctx, component, tagNamesOf(component)) : [];
-  const chartCtx = { serviceName: ctx.plan.serviceName, hostPort: ctx.plan.hexHostPort, workspace: ctx.plan.workspace };
-  await ctx.conn.openMetadata.putChart(componentToCreateChart(component, { ...chartCtx, tagNames, owner }));
+  const wanted = ctx.plan.includeTags ? tagNamesOf(component) : [];
+  const chartCtx = { serviceName: ctx.plan.serviceName, hostPort: ctx.plan.hexHostPort, workspace: ctx.plan.workspace, owner };
+  let request = componentToCreateChart(component, { ...chartCtx, tagNames: wanted });
+  if ((await existingCharts(ctx)).get(request.name) === request.sourceHash) return;
+  const tagNames = await ensureTags(ctx, component, wanted);
+  if (tagNames.length !== wanted.length) request = componentToCreateChart(component, { ...chartCtx, tagNames });
+  await ctx.conn.openMetadata.putChart(request);
   ctx.counts.chartsWritten++;
 }
 

@@ -131,6 +131,16 @@ export class OpenMetadataClient {
     return { dashboards: data.data ?? [], after: data.paging?.after ?? null };
   }
 
+  /** One page of a service's charts with their fingerprints. */
+  async listCharts(service: string, after: string | null, limit = 1000) {
+    const params: Record<string, unknown> = { service, limit, include: 'all', fields: 'sourceHash' };
+    if (after) params.after = after;
+    const { data } = await this.http.request<{ data: { name?: string; sourceHash?: string; deleted?: boolean }[]; paging?: { after?: string } }>({
+      method: 'GET', url: '/charts', params,
+    });
+    return { charts: data.data ?? [], after: data.paging?.after ?? null };
+  }
+
   getTable(fqn: string) {
     return this.getOrNull<EntityReference & { fullyQualifiedName: string }>(`/tables/name/${fqnPath(fqn)}`);
   }

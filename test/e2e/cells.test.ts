@@ -157,8 +157,11 @@ test('an unchanged workspace is read without its cells and written nothing on th
   assert.equal(summary.dashboardsUnchanged, 2);
   assert.equal(summary.cellsRead, 0);
   assert.equal(world.hex.requests.slice(hexFrom).filter((r) => r.path.endsWith('/cells')).length, 0);
-  assert.equal(requestsTo(from, 'PUT', /\/(dashboards|lineage|usage\/)/).length, 0);
+  // Nothing but the preparation's service and classification PUTs: the component's chart is unchanged too.
+  assert.deepEqual(world.openMetadata.requests.slice(from).filter((r) => r.method !== 'GET').map((r) => r.path),
+    ['/api/v1/services/dashboardServices', '/api/v1/classifications']);
   assert.equal(summary.usageReported, 0);
+  assert.equal(summary.chartsWritten, 0);
 });
 
 test('an edited project has its cells read again; charts follow the cells', async () => {
@@ -170,6 +173,7 @@ test('an edited project has its cells read again; charts follow the cells', asyn
   assert.equal(summary.dashboardsUnchanged, 1);
   assert.equal(world.hex.requests.slice(hexFrom).filter((r) => r.path.endsWith('/cells')).length, 1);
   assert.equal(summary.cellsRead, churnCells.length);
+  assert.equal(summary.chartsWritten, 0, 'its chart cell is unchanged');
 });
 
 test('a token without the cells scope: dashboards still written, one warning, cells read on a later run', async () => {
