@@ -67,6 +67,8 @@ export class RunCache {
   readonly tables = new Map<string, Promise<EntityReference | null>>();
   /** Project id -> its live dashboard and the entities already upstream of it (null: none), read once per run. */
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
+  /** Dashboards this run created (project id -> dashboard id): nothing fed them before this run. */
+  readonly createdDashboards = new Map<string, string>();
   /** table id > dashboard id pairs written (or found already in OpenMetadata) this run. */
   readonly edges = new Set<string>();
   /** Dashboards of the service already in OpenMetadata, by name, read once per run. */

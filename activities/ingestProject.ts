@@ -193,7 +193,10 @@ export async function ingestProject(ctx: ProjectContext, project: HexProject): P
     const { entity, outcome } = await conn.openMetadata.putDashboard(request);
     dashboardId = entity.id;
     counts.tagsAttached += tagNames.length;
-    if (outcome === 'created') counts.dashboardsCreated++;
+    if (outcome === 'created') {
+      counts.dashboardsCreated++;
+      ctx.cache.createdDashboards.set(project.id, entity.id);
+    }
     else if (outcome === 'updated') counts.dashboardsUpdated++;
     else counts.dashboardsUnchanged++;
     if (plan.cellLineage && cells?.length) {

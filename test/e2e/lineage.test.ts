@@ -238,6 +238,9 @@ test('the run ends done with a dashboard per project', () => {
   assert.equal(summary.dashboardsCreated, 3);
   assert.equal(summary.failuresTotal, 0, JSON.stringify(summary.failures));
   assert.deepEqual(summary.lineage.map((l: any) => l.prefix), [`pg_wh.${pg.database}`, `maria_wh.default.${maria.database}`, 'ch_wh', 'ghost_wh']);
+  // The run created all three dashboards, so nothing fed them before: only the stranger's project is read (404).
+  const lineageReads = world.openMetadata.requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/'));
+  assert.deepEqual(lineageReads.map((r) => r.status), [404]);
 });
 
 test('OpenMetadata holds exactly the table -> dashboard edges the Hex queries read, one per pair', () => {
