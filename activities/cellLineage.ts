@@ -97,16 +97,14 @@ export async function lineageFromCells(ctx: CellLineageContext, dashboard: Entit
         continue;
       }
       counts.cellTablesResolved++;
-      const key = `${table.id}>${dashboard.id}`;
-      if (cache.edges.has(key)) continue;
-      cache.edges.add(key);
+      if (!cache.claimEdge(table.id, dashboard.id)) continue;
       const label = cell.label?.trim() ? JSON.stringify(cell.label.trim()) : cell.staticId;
       await conn.openMetadata.putLineage(table, dashboard, {
         sqlQuery: sql.slice(0, MAX_LINEAGE_SQL_CHARS),
         source: 'DashboardLineage',
         description: `Hex SQL cell ${label} on ${connection.name}`,
       }).catch((error) => {
-        cache.edges.delete(key);
+        cache.releaseEdge(table.id, dashboard.id);
         throw error;
       });
       counts.cellEdgesWritten++;

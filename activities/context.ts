@@ -69,8 +69,25 @@ export class RunCache {
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
   /** Dashboards this run created (project id -> dashboard id): nothing fed them before this run. */
   readonly createdDashboards = new Map<string, string>();
-  /** table id > dashboard id pairs written (or found already in OpenMetadata) this run. */
-  readonly edges = new Set<string>();
+  /**
+   * Dashboard id -> table ids whose edge this run has written or found in OpenMetadata. Sets of the tables'
+   * own id strings, rather than one joined key per pair, keep this small at hundreds of thousands of edges.
+   */
+  readonly edges = new Map<string, Set<string>>();
+
+  /** Claims the pair for this run; false when it was claimed already. */
+  claimEdge(tableId: string, dashboardId: string): boolean {
+    let tables = this.edges.get(dashboardId);
+    if (!tables) this.edges.set(dashboardId, (tables = new Set()));
+    if (tables.has(tableId)) return false;
+    tables.add(tableId);
+    return true;
+  }
+
+  /** Gives a claim back after its write failed, so a retry writes it. */
+  releaseEdge(tableId: string, dashboardId: string): void {
+    this.edges.get(dashboardId)?.delete(tableId);
+  }
   /** Dashboards of the service already in OpenMetadata, by name, read once per run. */
   existingDashboards: Promise<Map<string, StoredDashboard>> | null = null;
   /** Live charts of the service already in OpenMetadata: name -> sourceHash, read once per run. */

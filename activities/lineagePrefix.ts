@@ -124,9 +124,8 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
       }
       counts.tablesResolved++;
       const { dashboard } = target;
-      const key = `${table.id}>${dashboard.id}`;
-      if (cache.edges.has(key)) continue;
-      cache.edges.add(key); // claimed before the write, so rows in flight together write a pair once
+      // Claimed before the write, so rows in flight together write a pair once.
+      if (!cache.claimEdge(table.id, dashboard.id)) continue;
       if (target.upstream.has(table.id)) {
         // Already in OpenMetadata (from an earlier run, or drawn by hand): rewriting it would change nothing.
         counts.edgesExisting++;
@@ -137,7 +136,7 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
         source: 'DashboardLineage',
         description: `Hex query history of ${prefix.service}`,
       }).catch((error) => {
-        cache.edges.delete(key);
+        cache.releaseEdge(table.id, dashboard.id);
         throw error;
       });
       counts.edgesWritten++;

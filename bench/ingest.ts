@@ -21,6 +21,7 @@ export interface BenchOptions {
   omLatencyMs: number;
   hexRate: number;
   clientRate: number;
+  workerHeapMb: number;
 }
 
 /** `1k`, `10k`, `50k`, or a plain count (small counts are for checking the benchmark itself). */
@@ -44,6 +45,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     .option('--om-latency-ms <ms>', 'OpenMetadata server latency per request', positive, 10)
     .option('--hex-rate <perMinute>', "Hex's rate limit per token", positive, 60)
     .option('--client-rate <perMinute>', "the connector's own limit (hexmeta.hexRequestsPerMinute)", positive, 55)
+    .option('--worker-heap-mb <mb>', "the worker's V8 heap cap (--max-old-space-size; 0 for Node's default)", positive, 256)
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const options = program.opts<BenchOptions>();
@@ -80,13 +82,16 @@ interface RunContext {
   configPath: string;
   taskQueue: string;
   address: string;
+  workerHeapMb: number;
 }
 
 /** One ingestion, from `hexmeta ingest` to its exit, with everything the table needs. */
 async function measuredRun(ctx: RunContext, label: string): Promise<RunObservation> {
   const hexFrom = ctx.world.hex.requests.length;
   const omFrom = ctx.world.openMetadata.requests.length;
-  const worker = await startWorkerProcess(ctx.env, ctx.taskQueue);
+  // Run as the README advises for workers: a capped V8 heap, collected before it grows far.
+  const heapCap = ctx.workerHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${ctx.workerHeapMb}` } : {};
+  const worker = await startWorkerProcess({ ...ctx.env, ...heapCap }, ctx.taskQueue);
   const rss = watchPeakRss(worker.pid!);
   process.stderr.write(`${label}: running…\n`);
   const started = Date.now();
@@ -153,6 +158,7 @@ export async function runBench(options: BenchOptions): Promise<string> {
       address: temporal.address,
       configPath: writeWorkflowFile(world, warehouses, options.clientRate),
       taskQueue: `bench-${randomBytes(4).toString('hex')}`,
+      workerHeapMb: options.workerHeapMb,
       env: cliEnv({
         ...world.secretsEnv, ...warehouses.secretsEnv,
         TEMPORAL_ADDRESS: temporal.address, HEXMETA_HEX_REQUESTS_PER_MINUTE: String(options.clientRate),
@@ -163,7 +169,7 @@ export async function runBench(options: BenchOptions): Promise<string> {
     const settings: BenchSettings = {
       sizeLabel: options.size, projects, listed: workload.listed, kept: workload.kept,
       historyRows: projects * HISTORY_ROWS_PER_PROJECT, hexLatencyMs: options.hexLatencyMs, omLatencyMs: options.omLatencyMs,
-      hexRatePerMinute: options.hexRate, clientRatePerMinute: options.clientRate,
+      hexRatePerMinute: options.hexRate, clientRatePerMinute: options.clientRate, workerHeapMb: options.workerHeapMb,
       extraction: measureExtraction(WAREHOUSES.flatMap((kind) => workload.history[kind].map((row) => ({ sql: row.sql, dialect: kind })))),
     };
     return formatTable(settings, w1, w2);

@@ -35,6 +35,8 @@ export interface BenchSettings {
   omLatencyMs: number;
   hexRatePerMinute: number;
   clientRatePerMinute: number;
+  /** The worker's V8 heap cap in MiB (0: Node's default). */
+  workerHeapMb?: number;
   /** SQL extraction of the workload's history on one thread, apart from any I/O. */
   extraction?: { queriesPerSecond: number; slowestMs: number };
 }
@@ -126,7 +128,8 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
 
 export function settingsLine(s: BenchSettings): string {
   return `hexmeta bench: size=${s.sizeLabel} projects=${s.projects} listed=${s.listed} kept=${s.kept} history-rows=${s.historyRows} `
-    + `hex-latency=${s.hexLatencyMs}ms om-latency=${s.omLatencyMs}ms hex-rate=${s.hexRatePerMinute}/min client-rate=${s.clientRatePerMinute}/min`;
+    + `hex-latency=${s.hexLatencyMs}ms om-latency=${s.omLatencyMs}ms hex-rate=${s.hexRatePerMinute}/min client-rate=${s.clientRatePerMinute}/min`
+    + ` worker-heap=${s.workerHeapMb ? `${s.workerHeapMb}MiB` : 'default'}`;
 }
 
 /** A Markdown table with fixed columns, so outputs of two runs diff line by line. */
