@@ -35,6 +35,9 @@ function connectionDefaults(connection: HexDataConnection): { database?: string;
   }
 }
 
+/** Cell lineage's claims on edges, told apart from those of warehouse-history attempts. */
+const CELL_CLAIMANT = 'cells';
+
 export function emptyCellLineageCounts(): CellLineageCounts {
   return { cellsRead: 0, sqlCells: 0, cellTablesResolved: 0, cellTablesUnresolved: 0, cellEdgesWritten: 0 };
 }
@@ -97,7 +100,7 @@ export async function lineageFromCells(ctx: CellLineageContext, dashboard: Entit
         continue;
       }
       counts.cellTablesResolved++;
-      if (!cache.claimEdge(table.id, dashboard.id)) continue;
+      if (cache.claimEdge(table.id, dashboard.id, CELL_CLAIMANT) !== 'new') continue;
       const label = cell.label?.trim() ? JSON.stringify(cell.label.trim()) : cell.staticId;
       await conn.openMetadata.putLineage(table, dashboard, {
         sqlQuery: sql.slice(0, MAX_LINEAGE_SQL_CHARS),

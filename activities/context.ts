@@ -67,21 +67,31 @@ export class RunCache {
   readonly tables = new Map<string, Promise<EntityReference | null>>();
   /** Project id -> its live dashboard and the entities already upstream of it (null: none), read once per run. */
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
+  /** The listing has ended (on this worker): no further dashboard will be created by this run. */
+  listingDone = false;
+  /** When this worker last started or finished a page of the listing. */
+  lastPageAt = Date.now();
   /** Dashboards this run created (project id -> dashboard id): nothing fed them before this run. */
   readonly createdDashboards = new Map<string, string>();
   /**
-   * Dashboard id -> table ids whose edge this run has written or found in OpenMetadata. Sets of the tables'
-   * own id strings, rather than one joined key per pair, keep this small at hundreds of thousands of edges.
+   * Dashboard id -> table id -> who claimed the edge this run (an activity attempt, or cell lineage). Maps of
+   * the tables' own id strings, rather than one joined key per pair, keep this small at many edges.
    */
-  readonly edges = new Map<string, Set<string>>();
+  readonly edges = new Map<string, Map<string, string>>();
 
-  /** Claims the pair for this run; false when it was claimed already. */
-  claimEdge(tableId: string, dashboardId: string): boolean {
+  /**
+   * Claims the pair for `claimant`: `new` when nobody had it (write it), `taken` when the same claimant has it
+   * already (a repeat), `earlier` when someone else in this run wrote it (an earlier attempt, or cell lineage).
+   */
+  claimEdge(tableId: string, dashboardId: string, claimant: string): 'new' | 'taken' | 'earlier' {
     let tables = this.edges.get(dashboardId);
-    if (!tables) this.edges.set(dashboardId, (tables = new Set()));
-    if (tables.has(tableId)) return false;
-    tables.add(tableId);
-    return true;
+    if (!tables) this.edges.set(dashboardId, (tables = new Map()));
+    const holder = tables.get(tableId);
+    if (holder === undefined) {
+      tables.set(tableId, claimant);
+      return 'new';
+    }
+    return holder === claimant ? 'taken' : 'earlier';
   }
 
   /** Gives a claim back after its write failed, so a retry writes it. */

@@ -1,4 +1,5 @@
-import type { Connected, RunCache, StoredDashboard } from './context';
+import type { Connected, RunCache } from './context';
+import { existingDashboards } from './storedEntities';
 import type { HexProject } from './hex/types';
 import { ingestComponent, ingestProject, isItemFailure, projectLabel, type ProjectContext } from './ingestProject';
 import { isFilteredOut } from './mapping/filter';
@@ -18,28 +19,6 @@ export function emptyCounts(): PageCounts {
     ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0, chartsWritten: 0, componentsSeen: 0, usageReported: 0,
     cellsRead: 0, sqlCells: 0, cellTablesResolved: 0, cellTablesUnresolved: 0, cellEdgesWritten: 0,
   };
-}
-
-/** Dashboards of the service that OpenMetadata already has, read once per run (in pages of 1,000). */
-function existingDashboards(cache: RunCache, conn: Connected, plan: PageInput['plan']): Promise<Map<string, StoredDashboard>> {
-  if (!cache.existingDashboards) {
-    const fields = plan.usage ? 'sourceHash,usageSummary' : 'sourceHash';
-    const load = async () => {
-      const byName = new Map<string, StoredDashboard>();
-      let after: string | null = null;
-      do {
-        const page = await conn.openMetadata.listDashboards(plan.serviceName, after, 1000, 'all', fields);
-        for (const d of page.dashboards) {
-          byName.set(d.name ?? '', { id: d.id, sourceHash: d.sourceHash ?? null, deleted: d.deleted === true, usageSummary: d.usageSummary ?? null });
-        }
-        after = page.after;
-      } while (after);
-      return byName;
-    };
-    cache.existingDashboards = load();
-    cache.existingDashboards.catch(() => { cache.existingDashboards = null; });
-  }
-  return cache.existingDashboards;
 }
 
 /** Reads one page of Hex projects and writes a dashboard for each kept project. Idempotent. */

@@ -36,7 +36,9 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
   const maxPages = input.maxPages ?? MAX_PAGES_PER_BATCH;
   try {
     do {
+      cache.lastPageAt = Date.now();
       const page = await ingestProjectPage(conn, cache, { ...input, cursor: batch.next });
+      cache.lastPageAt = Date.now();
       batch.next = page.next;
       batch.pagesRead++;
       batch.keptDigests += page.keptDigests;
@@ -58,5 +60,7 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
   } finally {
     clearInterval(keepalive);
   }
+  // Lineage started beside the listing on this worker waits for this.
+  if (batch.next === null) cache.listingDone = true;
   return batch;
 }

@@ -1,4 +1,5 @@
 import { lineageFromCells } from './cellLineage';
+import { existingCharts } from './storedEntities';
 import { remember, type Connected, type RunCache, type StoredDashboard } from './context';
 import { ServiceError } from './common/httpErrors';
 import type { HexCell, HexProject } from './hex/types';
@@ -106,29 +107,9 @@ async function readCells(ctx: ProjectContext, project: HexProject): Promise<HexC
   return cells;
 }
 
-/** The service's live charts and their fingerprints, read once per run (1,000 a request). */
-function existingCharts(ctx: ProjectContext): Promise<Map<string, string | null>> {
-  const { cache, conn, plan } = ctx;
-  if (!cache.existingCharts) {
-    const load = async () => {
-      const byName = new Map<string, string | null>();
-      let after: string | null = null;
-      do {
-        const page = await conn.openMetadata.listCharts(plan.serviceName, after);
-        for (const c of page.charts) if (c.name && !c.deleted) byName.set(c.name, c.sourceHash ?? null);
-        after = page.after;
-      } while (after);
-      return byName;
-    };
-    cache.existingCharts = load();
-    cache.existingCharts.catch(() => { cache.existingCharts = null; });
-  }
-  return cache.existingCharts;
-}
-
 /** Writes a chart unless OpenMetadata already has it with the same fingerprint; true when written. */
 async function putChartIfChanged(ctx: ProjectContext, request: CreateChart): Promise<boolean> {
-  if ((await existingCharts(ctx)).get(request.name) === request.sourceHash) return false;
+  if ((await existingCharts(ctx.cache, ctx.conn, ctx.plan)).get(request.name) === request.sourceHash) return false;
   await ctx.conn.openMetadata.putChart(request);
   return true;
 }
@@ -159,7 +140,7 @@ export async function ingestComponent(ctx: ProjectContext, component: HexProject
   const wanted = ctx.plan.includeTags ? tagNamesOf(component) : [];
   const chartCtx = { serviceName: ctx.plan.serviceName, hostPort: ctx.plan.hexHostPort, workspace: ctx.plan.workspace, owner };
   let request = componentToCreateChart(component, { ...chartCtx, tagNames: wanted });
-  if ((await existingCharts(ctx)).get(request.name) === request.sourceHash) return;
+  if ((await existingCharts(ctx.cache, ctx.conn, ctx.plan)).get(request.name) === request.sourceHash) return;
   const tagNames = await ensureTags(ctx, component, wanted);
   if (tagNames.length !== wanted.length) request = componentToCreateChart(component, { ...chartCtx, tagNames });
   await ctx.conn.openMetadata.putChart(request);

@@ -1,53 +1,41 @@
 import { Context } from '@temporalio/activity';
 import pLimit from 'p-limit';
 import { ApplicationFailure } from '@temporalio/common';
-import { remember, type Connected, type RunCache } from './context';
-import { extractTables } from './lineage/extractTables';
-import { parseHexComment } from './lineage/hexComment';
-import { buildFqn } from './openmetadata/fqn';
-import { fqnMatchesLocation, parsePrefix, tableLocation, withinPrefix } from './openmetadata/tables';
-import { resolveTable } from './tableResolver';
-import { dashboardUpstream, type DashboardUpstream } from './openmetadata/lineage';
-import type { EntityReference } from './openmetadata/types';
+import type { Connected, RunCache } from './context';
+import { emptyLineageCounts, PrefixLineage } from './lineageRows';
+import { parsePrefix } from './openmetadata/tables';
+import { existingDashboards } from './storedEntities';
 import { findWarehouseConnection } from './warehouses/connection';
 import { createHistorySource } from './warehouses';
-import type { HistoryCursor, HistoryRow, QueryHistorySource } from './warehouses/types';
-import type { Dialect } from './lineage/dialect';
+import type { HistoryCursor, QueryHistorySource } from './warehouses/types';
 import { REPORT_LIMIT, type ItemReport, type LineageCounts, type LineageInput, type LineageResult } from './types';
+
+export { emptyLineageCounts, MAX_LINEAGE_SQL_CHARS } from './lineageRows';
 
 export const HISTORY_PAGE_SIZE = 500;
 /** History rows of a page processed at the same time. */
 export const ROW_CONCURRENCY = 8;
-/** Enough of the SQL to recognise the query in OpenMetadata's lineage panel. */
-export const MAX_LINEAGE_SQL_CHARS = 4_000;
-
-export function emptyLineageCounts(): LineageCounts {
-  return { queriesRead: 0, hexQueries: 0, tablesResolved: 0, tablesUnresolved: 0, projectsUnknown: 0, edgesWritten: 0, edgesExisting: 0, tablesOutsidePrefix: 0 };
-}
+/** While the listing runs here, how often waiting rows are looked at again. */
+const SETTLE_EVERY_MS = 500;
+/** A listing that has not run a page on this worker for this long runs elsewhere: stop waiting for it. */
+const LISTING_SILENCE_MS = 60_000;
 
 interface ResumePoint {
   cursor: HistoryCursor | null;
   counts: LineageCounts;
 }
 
-/**
- * The project's live dashboard and the entities already upstream of it, from one lineage read (a soft-deleted
- * or missing dashboard is a 404 there, hence null).
- */
-function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<DashboardUpstream | null> {
-  return remember(cache.dashboards, projectId, async () => {
-    // Created by this run on this worker: its id is known, and only this run's edges (claimed) can feed it.
-    const created = cache.createdDashboards.get(projectId);
-    if (created) return { dashboard: { id: created, type: 'dashboard' }, upstream: new Set<string>(), upstreamTables: [] };
-    const lineage = await conn.openMetadata.getLineageByName('dashboard', buildFqn(serviceName, projectId), 1, 0);
-    return lineage ? dashboardUpstream(lineage) : null;
-  });
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Lineage for one `dbServicePrefixes` entry: pages through that warehouse's query history in the run's time
- * window, keeps the SQL Hex sent, and writes table -> dashboard edges. Each page is a heartbeat resume point,
- * so a retried attempt continues where the last one stopped.
+ * window, keeps the SQL Hex sent, and writes table -> dashboard edges. After the listing, each page is a
+ * heartbeat resume point, so a retried attempt continues where the last one stopped.
+ *
+ * `whileListing`: started beside the listing, so the history is read and the edges of dashboards already
+ * there are written while Hex's rate limit paces the listing. Rows of projects not listed yet wait for the
+ * dashboards this worker's pages create. A run whose pages go to other workers gets `incomplete` back, and
+ * the workflow reads that prefix again after the listing.
  */
 export async function lineageForPrefix(conn: Connected, cache: RunCache, input: LineageInput): Promise<LineageResult> {
   const prefix = parsePrefix(input.prefix);
@@ -55,7 +43,9 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   const warn = (item: string, reason: string) => {
     if (warnings.length < REPORT_LIMIT) warnings.push({ item, reason });
   };
-  const resume = Context.current().info.heartbeatDetails as ResumePoint | undefined;
+  const context = Context.current();
+  // Waiting rows live in this attempt's memory only: a retried attempt starts over.
+  const resume = input.whileListing ? undefined : context.info.heartbeatDetails as ResumePoint | undefined;
   // Spread over the empty counts: a heartbeat from before a count existed still resumes with every field.
   const counts: LineageCounts = { ...emptyLineageCounts(), ...resume?.counts };
   let cursor = resume?.cursor ?? null;
@@ -72,14 +62,17 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     warn(prefix.service, `no lineage from this warehouse: ${(error as Error).message}`);
     return { prefix: input.prefix, dialect: null, counts, warnings };
   }
+  const claimant = `${context.info.activityId}#${context.info.attempt}`;
+  const lineage = new PrefixLineage({ conn, cache, serviceName: input.plan.serviceName, prefix, dialect: source.dialect, counts, warn, claimant });
+  const known = input.whileListing ? await listedSoFar(conn, cache, input) : undefined;
   try {
     do {
       const page = await source.readPage(input.window, cursor, HISTORY_PAGE_SIZE);
       // Rows of a page are resolved and written side by side (bounded): lookups are cached per run.
       const limit = pLimit(ROW_CONCURRENCY);
-      await Promise.all(page.rows.map((row) => limit(() => lineageOfRow(row))));
+      await Promise.all(page.rows.map((row) => limit(() => lineage.row(row, known))));
       cursor = page.next;
-      Context.current().heartbeat({ cursor, counts } satisfies ResumePoint);
+      context.heartbeat({ cursor, counts } satisfies ResumePoint);
     } while (cursor);
   } catch (error) {
     if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
@@ -90,56 +83,26 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   } finally {
     await source.close().catch(() => undefined);
   }
-  return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
-
-  async function lineageOfRow(row: HistoryRow): Promise<void> {
-    counts.queriesRead++;
-    const hex = parseHexComment(row.sql);
-    if (!hex) return;
-    counts.hexQueries++;
-    const target = await dashboardOf(conn, cache, input.plan.serviceName, hex.projectId);
-    if (!target) {
-      counts.projectsUnknown++;
-      return;
+  if (known) {
+    // The history is read; write waiting rows as this worker's pages create their dashboards.
+    while (lineage.waitingProjects > 0 && !cache.listingDone) {
+      if (Date.now() - cache.lastPageAt > LISTING_SILENCE_MS) {
+        return { prefix: input.prefix, dialect: source.dialect, counts, warnings, incomplete: true };
+      }
+      await sleep(SETTLE_EVERY_MS);
+      context.heartbeat({ cursor: null, counts } satisfies ResumePoint);
+      await lineage.settle(known, false);
     }
-    const { tables } = extractTables({ sql: row.sql, dialect: source.dialect, defaultDatabase: row.defaultDatabase, defaultSchema: row.defaultSchema });
-    for (const name of tables) {
-      // A name that already feeds this dashboard (within the prefix) is that edge: no lookup, no write.
-      const location = tableLocation(name, source.dialect);
-      const known = target.upstreamTables.filter((t) => withinPrefix(t.fullyQualifiedName!, prefix)
-        && fqnMatchesLocation(t.fullyQualifiedName!, prefix.service, location));
-      const table = known.length === 1 ? known[0] : await resolveTable(conn, cache, prefix, name, source.dialect);
-      if (!table) {
-        counts.tablesUnresolved++;
-        const item = `${prefix.service}:${name}`;
-        if (!cache.unresolvedWarned.has(item)) {
-          cache.unresolvedWarned.add(item);
-          warn(item, `table not found in OpenMetadata (first seen in project ${hex.projectId})`);
-        }
-        continue;
-      }
-      if (!withinPrefix(table.fullyQualifiedName ?? '', prefix)) {
-        counts.tablesOutsidePrefix++;
-        continue;
-      }
-      counts.tablesResolved++;
-      const { dashboard } = target;
-      // Claimed before the write, so rows in flight together write a pair once.
-      if (!cache.claimEdge(table.id, dashboard.id)) continue;
-      if (target.upstream.has(table.id)) {
-        // Already in OpenMetadata (from an earlier run, or drawn by hand): rewriting it would change nothing.
-        counts.edgesExisting++;
-        continue;
-      }
-      await conn.openMetadata.putLineage(table, dashboard, {
-        sqlQuery: row.sql.slice(0, MAX_LINEAGE_SQL_CHARS),
-        source: 'DashboardLineage',
-        description: `Hex query history of ${prefix.service}`,
-      }).catch((error) => {
-        cache.releaseEdge(table.id, dashboard.id);
-        throw error;
-      });
-      counts.edgesWritten++;
-    }
+    await lineage.settle(known, true);
   }
+  return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+}
+
+/**
+ * Whether a project's dashboard can be looked up now: this run created it here, or OpenMetadata held it live
+ * before the run (its id does not change when the listing rewrites it).
+ */
+async function listedSoFar(conn: Connected, cache: RunCache, input: LineageInput): Promise<(projectId: string) => boolean> {
+  const stored = await existingDashboards(cache, conn, input.plan);
+  return (projectId) => cache.createdDashboards.has(projectId) || stored.get(projectId)?.deleted === false;
 }

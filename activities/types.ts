@@ -102,6 +102,8 @@ export interface LineageInput {
   prefix: string;
   /** ISO-8601 UTC bounds of the history read, fixed once per run. */
   window: { start: string; end: string };
+  /** Started beside the listing: rows of projects not listed yet wait for their dashboards. */
+  whileListing?: boolean;
 }
 
 export interface LineageResult {
@@ -109,6 +111,8 @@ export interface LineageResult {
   dialect: string | null;
   counts: LineageCounts;
   warnings: ItemReport[];
+  /** Rows were left waiting for dashboards this worker did not see created: read the prefix again. */
+  incomplete?: boolean;
 }
 
 export interface MarkDeletedInput {

@@ -145,7 +145,14 @@ test(`${KILLS} worker SIGKILLs and a Temporal server SIGKILL later, the run comp
   assert.equal(summary.projectsSeen, cleanSummary.projectsSeen);
   assert.equal(summary.dashboardsCreated + summary.dashboardsUpdated + summary.dashboardsUnchanged, kept.length);
   assert.equal(summary.dashboardsMarkedDeleted, cleanSummary.dashboardsMarkedDeleted);
-  assert.deepEqual(summary.lineage, cleanSummary.lineage);
+  // An attempt killed mid-lineage may have written edges its retry then finds there: same pairs, other split.
+  // Which project first showed a missing table depends on the order rows were handled in.
+  const settled = (lineage: typeof summary.lineage) => lineage.map((l) => ({
+    ...l,
+    counts: l.counts && { ...l.counts, edgesWritten: l.counts.edgesWritten + l.counts.edgesExisting, edgesExisting: 0 },
+    warnings: l.warnings.map((w) => ({ item: w.item, reason: w.reason.replace(/ \(first seen in project [^)]*\)/, '') })),
+  }));
+  assert.deepEqual(settled(summary.lineage), settled(cleanSummary.lineage));
 });
 
 test('OpenMetadata after the chaos run equals the clean run: nothing lost, nothing duplicated', () => {

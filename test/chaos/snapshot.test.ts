@@ -8,7 +8,7 @@ const OWNER_B = '22222222-2222-4222-8222-222222222222';
 const DASHBOARD_B = '33333333-3333-4333-8333-333333333333';
 
 function request(method: string, path: string, body: unknown, status = 200): RecordedRequest {
-  return { method, path, query: {}, headers: {}, body, status };
+  return { method, path, query: {}, headers: {}, body, status, receivedAt: 0 };
 }
 
 const dashboard = (owner: string, sourceHash: string, displayName = 'Revenue') => request('PUT', '/api/v1/dashboards', {

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Status answered; 0 when the connection was reset instead. */
   status: number;
+  /** When the request arrived (ms since the epoch). */
+  receivedAt: number;
 }
 
 export interface Fault {
@@ -151,6 +153,7 @@ export async function startJsonServer(handler: Handler, options: { latencyMs?: n
       headers: recordHeaders(req.headers),
       body,
       status: 0,
+      receivedAt: Date.now(),
     };
     requests.push(record);
     try {

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { connect, createHexWorker, runIngestion, type IngestionSummary } from '../../client/index';
+import { makeWorkspace } from '../servers/hexServer';
+import { mariadbConnection, runMariadb, runTag, serviceEnv, withTrailingHexComment } from '../support/databases';
+import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
+import { startWorld, type World } from '../support/world';
+
+/*
+ * Lineage runs beside the listing: edges of projects already listed are written while Hex still paces the
+ * pages, rows of projects not listed yet wait for their dashboards, and the result equals a run done in order.
+ */
+
+const TASK_QUEUE = 'e2e-lineage-beside';
+const SERVICE = 'hex_lineage_beside';
+const PASSWORD_VARIABLE = 'HEXMETA_E2E_BESIDE_MARIADB_PASSWORD';
+const maria = serviceEnv('MARIADB');
+const tag = runTag();
+const orders = `orders_${tag}`;
+const projects = makeWorkspace(400, 11).filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt).slice(0, 300);
+/** Every tenth project runs a query, so each of the three pages has some. */
+const querying = projects.filter((_, i) => i % 10 === 0);
+
+let world: World;
+let temporal: Awaited<ReturnType<typeof connect>>;
+let nativeConnection: NativeConnection;
+let worker: Worker;
+let workerRun: Promise<void>;
+let summary: IngestionSummary;
+let tableId: string;
+
+before(async () => {
+  const { address } = await suiteTemporal();
+  await runMariadb(maria, [
+    `CREATE TABLE ${orders} (id INT, n INT)`,
+    ...querying.map((p, i) => withTrailingHexComment(`SELECT id FROM ${orders} WHERE n = ${i}`, p.id)),
+  ]);
+  // Each page takes a while, as under Hex's rate limit.
+  world = await startWorld({ projects, serviceName: SERVICE, hex: { latencyMs: 1500 } });
+  world.openMetadata.addDatabaseService('maria_beside', 'MariaDB', mariadbConnection(maria, '*********'));
+  tableId = world.openMetadata.addTable(`maria_beside.default.${maria.database}.${orders}`).id;
+  const configPath = world.writeConfig((doc) => {
+    doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: ['maria_beside'] };
+    doc.hexmeta = { lookbackDays: 1, usage: false };
+    doc.warehouses = { maria_beside: mariadbConnection(maria, `\${${PASSWORD_VARIABLE}}`) };
+    doc.queryHistory = { maria_beside: { marker: tag } };
+  });
+  temporal = await connect({ address });
+  nativeConnection = await NativeConnection.connect({ address });
+  worker = await createHexWorker({
+    connection: nativeConnection,
+    taskQueue: TASK_QUEUE,
+    env: { ...process.env, ...world.secretsEnv, [PASSWORD_VARIABLE]: maria.password, HEXMETA_HEX_REQUESTS_PER_MINUTE: '6000' },
+  });
+  workerRun = worker.run();
+  summary = await runIngestion({ client: temporal.client, source: configPath, taskQueue: TASK_QUEUE, env: world.secretsEnv });
+});
+
+after(async () => {
+  if (worker) {
+    worker.shutdown();
+    await workerRun;
+  }
+  await nativeConnection?.close();
+  await temporal?.close();
+  await world?.close();
+  await runMariadb(maria, [`DROP TABLE IF EXISTS ${orders}`]).catch(() => undefined);
+  await stopSuiteTemporal();
+});
+
+test('every querying project gets its edge once, with the counts of a run done in order', () => {
+  assert.equal(summary.dashboardsCreated, projects.length);
+  const counts = summary.lineage[0].counts;
+  assert.deepEqual({ ...counts }, {
+    // The CREATE TABLE names the marked table too: read, but not a Hex query.
+    queriesRead: querying.length + 1, hexQueries: querying.length, tablesResolved: querying.length, tablesUnresolved: 0,
+    tablesOutsidePrefix: 0, projectsUnknown: 0, edgesWritten: querying.length, edgesExisting: 0,
+  });
+  const dashboards = new Map(world.openMetadata.dashboards().map((d) => [d.name, d.id]));
+  const edges = world.openMetadata.lineageEdges().map((e) => `${e.fromId}>${e.toId}`).sort();
+  assert.deepEqual(edges, querying.map((p) => `${tableId}>${dashboards.get(p.id)}`).sort());
+});
+
+test('edges are written while the listing still runs, and no dashboard is looked up before it exists', () => {
+  const pages = world.hex.requests.filter((r) => r.path.endsWith('/projects') && r.query.limit === '100');
+  assert.equal(pages.length, 3);
+  const lineageWrites = world.openMetadata.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/v1/lineage'));
+  assert.ok(lineageWrites[0].receivedAt < pages[pages.length - 1].receivedAt,
+    `first edge ${lineageWrites[0].receivedAt - pages[0].receivedAt} ms after the first page, last page asked at ${pages[pages.length - 1].receivedAt - pages[0].receivedAt} ms`);
+  // Dashboards this run created need no lineage read; none was read while missing.
+  const lineageReads = world.openMetadata.requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/'));
+  assert.deepEqual(lineageReads.map((r) => r.status), []);
+});
