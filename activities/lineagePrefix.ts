@@ -63,7 +63,10 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     return { prefix: input.prefix, dialect: null, counts, warnings };
   }
   const claimant = `${context.info.activityId}#${context.info.attempt}`;
-  const lineage = new PrefixLineage({ conn, cache, serviceName: input.plan.serviceName, prefix, dialect: source.dialect, counts, warn, claimant });
+  const lineage = new PrefixLineage({
+    conn, cache, serviceName: input.plan.serviceName, prefix, dialect: source.dialect, counts, warn, claimant,
+    maxWaitingNames: Number(process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES) || undefined,
+  });
   const known = input.whileListing ? await listedSoFar(conn, cache, input) : undefined;
   try {
     do {
@@ -83,6 +86,7 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   } finally {
     await source.close().catch(() => undefined);
   }
+  if (lineage.overflowed) return { prefix: input.prefix, dialect: source.dialect, counts, warnings, incomplete: true };
   if (known) {
     // The history is read; write waiting rows as this worker's pages create their dashboards.
     while (lineage.waitingProjects > 0 && !cache.listingDone) {

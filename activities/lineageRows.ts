@@ -35,13 +35,19 @@ export function dashboardOf(conn: Connected, cache: RunCache, serviceName: strin
 }
 
 /** What one extracted name came to: a table inside the prefix, one outside it, or none. */
-type TableOutcome = { table: EntityReference } | { outside: true } | { unresolved: string };
+type TableOutcome = { table: EntityReference } | { outside: true } | { unresolved: true };
 
-/** A Hex row resolved against its dashboard: the SQL shown on its edges and what each table name came to. */
-interface ResolvedRow {
-  sql: string;
-  tables: TableOutcome[];
+/** Table names of rows read, with the SQL of the first row naming each and how many rows named it. */
+type NamedTables = Map<string, { sql: string; rows: number }>;
+
+/** Rows of one project whose dashboard does not exist yet, kept compact: one SQL per table name. */
+interface WaitingProject {
+  rows: number;
+  tables: NamedTables;
 }
+
+/** Table names kept waiting at most; beyond, the prefix is read again after the listing (memory stays flat). */
+export const MAX_WAITING_TABLE_NAMES = 100_000;
 
 export interface RowContext {
   conn: Connected;
@@ -53,6 +59,8 @@ export interface RowContext {
   warn: (item: string, reason: string) => void;
   /** This activity attempt, for the run's edge claims. */
   claimant: string;
+  /** Table names kept waiting at most (default MAX_WAITING_TABLE_NAMES). */
+  maxWaitingNames?: number;
 }
 
 /**
@@ -60,7 +68,10 @@ export interface RowContext {
  * the run is still listing projects); it is then handled exactly as a row read after the listing would be.
  */
 export class PrefixLineage {
-  private readonly waiting = new Map<string, HistoryRow[]>();
+  private readonly waiting = new Map<string, WaitingProject>();
+  private waitingNames = 0;
+  /** Rows were dropped instead of kept waiting: the result is incomplete. */
+  overflowed = false;
 
   constructor(private readonly ctx: RowContext) {}
 
@@ -79,24 +90,22 @@ export class PrefixLineage {
     const hex = parseHexComment(row.sql);
     if (!hex) return;
     counts.hexQueries++;
-    if (known && !known(hex.projectId)) {
-      const rows = this.waiting.get(hex.projectId) ?? [];
-      rows.push(row);
-      this.waiting.set(hex.projectId, rows);
+    const tables = this.namesOf(row);
+    if (!known || known(hex.projectId)) return this.forProject(hex.projectId, { rows: 1, tables });
+    const project = this.waiting.get(hex.projectId) ?? { rows: 0, tables: new Map() };
+    const added = [...tables.keys()].filter((name) => !project.tables.has(name)).length;
+    if (this.waitingNames + added > (this.ctx.maxWaitingNames ?? MAX_WAITING_TABLE_NAMES)) {
+      this.overflowed = true;
       return;
     }
-    await this.forProject(hex.projectId, [row]);
-  }
-
-  private async forProject(projectId: string, rows: HistoryRow[]): Promise<void> {
-    const target = await dashboardOf(this.ctx.conn, this.ctx.cache, this.ctx.serviceName, projectId);
-    if (!target) {
-      this.ctx.counts.projectsUnknown += rows.length;
-      return;
+    this.waitingNames += added;
+    project.rows++;
+    for (const [name, named] of tables) {
+      const kept = project.tables.get(name);
+      if (kept) kept.rows += named.rows;
+      else project.tables.set(name, named);
     }
-    for (const row of rows) {
-      await this.write(target, { sql: row.sql.slice(0, MAX_LINEAGE_SQL_CHARS), tables: await this.resolveAll(row, target) }, projectId);
-    }
+    this.waiting.set(hex.projectId, project);
   }
 
   /**
@@ -105,65 +114,79 @@ export class PrefixLineage {
    */
   async settle(ready: (projectId: string) => boolean, final: boolean): Promise<void> {
     const due = [...this.waiting].filter(([projectId]) => final || ready(projectId));
-    for (const [projectId] of due) this.waiting.delete(projectId);
+    for (const [projectId, project] of due) {
+      this.waiting.delete(projectId);
+      this.waitingNames -= project.tables.size;
+    }
     // Projects side by side (bounded), as rows of a history page are.
     const limit = pLimit(PROJECTS_SETTLED_AT_ONCE);
-    await Promise.all(due.map(([projectId, rows]) => limit(() => this.forProject(projectId, rows))));
+    await Promise.all(due.map(([projectId, project]) => limit(() => this.forProject(projectId, project))));
   }
 
-  private async resolveAll(row: HistoryRow, target: DashboardUpstream): Promise<TableOutcome[]> {
+  private namesOf(row: HistoryRow): NamedTables {
+    const { tables } = extractTables({ sql: row.sql, dialect: this.ctx.dialect, defaultDatabase: row.defaultDatabase, defaultSchema: row.defaultSchema });
+    const sql = row.sql.slice(0, MAX_LINEAGE_SQL_CHARS);
+    return new Map(tables.map((name) => [name, { sql, rows: 1 }]));
+  }
+
+  private async forProject(projectId: string, project: WaitingProject): Promise<void> {
+    const target = await dashboardOf(this.ctx.conn, this.ctx.cache, this.ctx.serviceName, projectId);
+    if (!target) {
+      this.ctx.counts.projectsUnknown += project.rows;
+      return;
+    }
+    for (const [name, named] of project.tables) {
+      await this.write(target, name, await this.resolve(name, target), named, projectId);
+    }
+  }
+
+  private async resolve(name: string, target: DashboardUpstream): Promise<TableOutcome> {
     const { conn, cache, prefix, dialect } = this.ctx;
-    const { tables } = extractTables({ sql: row.sql, dialect, defaultDatabase: row.defaultDatabase, defaultSchema: row.defaultSchema });
-    const outcomes: TableOutcome[] = [];
-    for (const name of tables) {
-      // A name that already feeds this dashboard (within the prefix) is that edge: no lookup.
-      const location = tableLocation(name, dialect);
-      const known = target.upstreamTables.filter((t) => withinPrefix(t.fullyQualifiedName!, prefix)
-        && fqnMatchesLocation(t.fullyQualifiedName!, prefix.service, location));
-      const table = known.length === 1 ? known[0] : await resolveTable(conn, cache, prefix, name, dialect);
-      if (!table) outcomes.push({ unresolved: name });
-      else if (!withinPrefix(table.fullyQualifiedName ?? '', prefix)) outcomes.push({ outside: true });
-      else outcomes.push({ table });
-    }
-    return outcomes;
+    // A name that already feeds this dashboard (within the prefix) is that edge: no lookup.
+    const location = tableLocation(name, dialect);
+    const known = target.upstreamTables.filter((t) => withinPrefix(t.fullyQualifiedName!, prefix)
+      && fqnMatchesLocation(t.fullyQualifiedName!, prefix.service, location));
+    const table = known.length === 1 ? known[0] : await resolveTable(conn, cache, prefix, name, dialect);
+    if (!table) return { unresolved: true };
+    if (!withinPrefix(table.fullyQualifiedName ?? '', prefix)) return { outside: true };
+    return { table };
   }
 
-  private async write(target: DashboardUpstream, row: ResolvedRow, projectId: string): Promise<void> {
+  /** Counts a name once per row that named it; writes its edge once, with the first row's SQL. */
+  private async write(target: DashboardUpstream, name: string, outcome: TableOutcome, named: { sql: string; rows: number }, projectId: string): Promise<void> {
     const { conn, cache, counts, prefix } = this.ctx;
-    for (const outcome of row.tables) {
-      if ('unresolved' in outcome) {
-        counts.tablesUnresolved++;
-        const item = `${prefix.service}:${outcome.unresolved}`;
-        if (!cache.unresolvedWarned.has(item)) {
-          cache.unresolvedWarned.add(item);
-          this.ctx.warn(item, `table not found in OpenMetadata (first seen in project ${projectId})`);
-        }
-        continue;
+    if ('unresolved' in outcome) {
+      counts.tablesUnresolved += named.rows;
+      const item = `${prefix.service}:${name}`;
+      if (!cache.unresolvedWarned.has(item)) {
+        cache.unresolvedWarned.add(item);
+        this.ctx.warn(item, `table not found in OpenMetadata (first seen in project ${projectId})`);
       }
-      if ('outside' in outcome) {
-        counts.tablesOutsidePrefix++;
-        continue;
-      }
-      counts.tablesResolved++;
-      const { table } = outcome;
-      const { dashboard } = target;
-      // Claimed before the write, so rows in flight together write a pair once.
-      const claim = cache.claimEdge(table.id, dashboard.id, this.ctx.claimant);
-      if (claim === 'taken') continue;
-      if (claim === 'earlier' || target.upstream.has(table.id)) {
-        // Already in OpenMetadata (from an earlier run or attempt, a SQL cell, or drawn by hand).
-        counts.edgesExisting++;
-        continue;
-      }
-      await conn.openMetadata.putLineage(table, dashboard, {
-        sqlQuery: row.sql,
-        source: 'DashboardLineage',
-        description: `Hex query history of ${prefix.service}`,
-      }).catch((error) => {
-        cache.releaseEdge(table.id, dashboard.id);
-        throw error;
-      });
-      counts.edgesWritten++;
+      return;
     }
+    if ('outside' in outcome) {
+      counts.tablesOutsidePrefix += named.rows;
+      return;
+    }
+    counts.tablesResolved += named.rows;
+    const { table } = outcome;
+    const { dashboard } = target;
+    // Claimed before the write, so rows in flight together write a pair once.
+    const claim = cache.claimEdge(table.id, dashboard.id, this.ctx.claimant);
+    if (claim === 'taken') return;
+    if (claim === 'earlier' || target.upstream.has(table.id)) {
+      // Already in OpenMetadata (from an earlier run or attempt, a SQL cell, or drawn by hand).
+      counts.edgesExisting++;
+      return;
+    }
+    await conn.openMetadata.putLineage(table, dashboard, {
+      sqlQuery: named.sql,
+      source: 'DashboardLineage',
+      description: `Hex query history of ${prefix.service}`,
+    }).catch((error) => {
+      cache.releaseEdge(table.id, dashboard.id);
+      throw error;
+    });
+    counts.edgesWritten++;
   }
 }

@@ -92,3 +92,34 @@ test('edges are written while the listing still runs, and no dashboard is looked
   const lineageReads = world.openMetadata.requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/'));
   assert.deepEqual(lineageReads.map((r) => r.status), []);
 });
+
+test('past the bound on waiting rows, the prefix is read again after the listing, with the same result', async () => {
+  // A second service over the same workspace and history; at most 5 table names may wait.
+  const other = await startWorld({ projects, serviceName: `${SERVICE}_bounded`, hex: { latencyMs: 300 } });
+  other.openMetadata.addDatabaseService('maria_beside', 'MariaDB', mariadbConnection(maria, '*********'));
+  const otherTable = other.openMetadata.addTable(`maria_beside.default.${maria.database}.${orders}`).id;
+  const configPath = other.writeConfig((doc) => {
+    // The worker's environment points at the first world: name this one's servers in the file.
+    doc.source.serviceConnection.config.hostPort = other.hex.url;
+    doc.workflowConfig.openMetadataServerConfig.hostPort = other.openMetadata.url;
+    doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: ['maria_beside'] };
+    doc.hexmeta = { lookbackDays: 1, usage: false };
+    doc.warehouses = { maria_beside: mariadbConnection(maria, `\${${PASSWORD_VARIABLE}}`) };
+    doc.queryHistory = { maria_beside: { marker: tag } };
+  });
+  process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES = '5';
+  try {
+    const env = { ...other.secretsEnv, [PASSWORD_VARIABLE]: maria.password };
+    const bounded = await runIngestion({ client: temporal.client, source: configPath, taskQueue: TASK_QUEUE, env, fullHistory: true });
+    assert.deepEqual(bounded.lineage[0].counts, summary.lineage[0].counts);
+    const dashboards = new Map(other.openMetadata.dashboards().map((d) => [d.name, d.id]));
+    const edges = other.openMetadata.lineageEdges().map((e) => `${e.fromId}>${e.toId}`).sort();
+    assert.deepEqual(edges, querying.map((p) => `${otherTable}>${dashboards.get(p.id)}`).sort());
+    const history = await temporal.client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}_bounded`).fetchHistory();
+    const lineageActivities = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'lineageForPrefix');
+    assert.equal(lineageActivities.length, 2, 'beside the listing, then again after it');
+  } finally {
+    delete process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES;
+    await other.close();
+  }
+});
