@@ -6,7 +6,7 @@ import { parsePrefix, withinPrefix, type ServicePrefix } from './openmetadata/ta
 import type { EntityReference } from './openmetadata/types';
 import { resolveTable } from './tableResolver';
 import type { CellLineageCounts } from './types';
-import { MAX_LINEAGE_SQL_CHARS } from './lineagePrefix';
+import { MAX_LINEAGE_SQL_CHARS } from './lineageRows';
 
 /** Hex data connection type -> SQL dialect, and the OpenMetadata database service types it can be. */
 const CONNECTION_KINDS: Record<string, { dialect: Dialect; serviceTypes: string[] }> = {

@@ -10,8 +10,6 @@ import { createHistorySource } from './warehouses';
 import type { HistoryCursor, QueryHistorySource } from './warehouses/types';
 import { REPORT_LIMIT, type ItemReport, type LineageCounts, type LineageInput, type LineageResult } from './types';
 
-export { emptyLineageCounts, MAX_LINEAGE_SQL_CHARS } from './lineageRows';
-
 export const HISTORY_PAGE_SIZE = 500;
 /** History rows of a page processed at the same time. */
 export const ROW_CONCURRENCY = 8;

@@ -1,4 +1,4 @@
-import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, ClickHouseLogLevel } from '@clickhouse/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { HistoryCursor, HistoryPage, HistoryRow, HistoryWindow, QueryHistorySource } from './types';
 import {
