@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { connect, createHexWorker, runIngestion } from '../../client/index';
+import { runIngestion } from '../../client/index';
 import { makeProject, makeSqlCell, type HexCell, type HexDataConnection } from '../servers/hexServer';
-import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
+import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
+import { stopSuiteTemporal } from '../support/temporal';
 import { HEX_TOKEN, startWorld, type World } from '../support/world';
 
 /*
@@ -55,10 +55,7 @@ const churnCells: HexCell[] = [
 ];
 
 let world: World;
-let temporal: Awaited<ReturnType<typeof connect>>;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
+let worker: InProcessWorker;
 const tables: Record<string, string> = {};
 
 function configFor(options: { charts?: boolean; cellLineage?: boolean; token?: string } = {}): string {
@@ -70,7 +67,6 @@ function configFor(options: { charts?: boolean; cellLineage?: boolean; token?: s
 }
 
 before(async () => {
-  const { address } = await suiteTemporal();
   world = await startWorld({
     projects: [revenue, churn, component],
     serviceName: SERVICE,
@@ -85,28 +81,16 @@ before(async () => {
   for (const fqn of ['sales_pg.sales.public.orders', 'sales_pg.sales.public.customers', 'snow.ANALYTICS.FINANCE.INVOICES']) {
     tables[fqn] = world.openMetadata.addTable(fqn).id;
   }
-  temporal = await connect({ address });
-  nativeConnection = await NativeConnection.connect({ address });
-  worker = await createHexWorker({
-    connection: nativeConnection,
-    taskQueue: TASK_QUEUE,
-    env: { ...process.env, ...world.secretsEnv, HEX_TOKEN_NO_CELLS: NO_SCOPE_TOKEN, HEXMETA_HEX_REQUESTS_PER_MINUTE: '6000' },
-  });
-  workerRun = worker.run();
+  worker = await startInProcessWorker(TASK_QUEUE, { ...world.secretsEnv, HEX_TOKEN_NO_CELLS: NO_SCOPE_TOKEN });
 });
 
 after(async () => {
-  if (worker) {
-    worker.shutdown();
-    await workerRun;
-  }
-  await nativeConnection?.close();
-  await temporal?.close();
+  await worker?.stop();
   await world?.close();
   await stopSuiteTemporal();
 });
 
-const run = (source: string) => runIngestion({ client: temporal.client, source, taskQueue: TASK_QUEUE, env: world.secretsEnv });
+const run = (source: string) => runIngestion({ client: worker.client, source, taskQueue: TASK_QUEUE, env: world.secretsEnv });
 const requestsTo = (from: number, method: string, pattern: RegExp) =>
   world.openMetadata.requests.slice(from).filter((r) => r.method === method && pattern.test(r.path));
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { connect, createHexWorker, runIngestion, type IngestionSummary } from '../../client/index';
+import { runIngestion, type IngestionSummary } from '../../client/index';
 import { makeProject } from '../servers/hexServer';
 import { mariadbConnection, runMariadb, runTag, serviceEnv, sleep, withTrailingHexComment } from '../support/databases';
-import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
+import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
+import { stopSuiteTemporal } from '../support/temporal';
 import { startWorld, type World } from '../support/world';
 
 /*
@@ -23,14 +23,10 @@ const refunds = `refunds_${tag}`;
 const project = makeProject({ title: `History window ${tag}` });
 
 let world: World;
-let temporal: Awaited<ReturnType<typeof connect>>;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
+let worker: InProcessWorker;
 let configPath: string;
 
 before(async () => {
-  const { address } = await suiteTemporal();
   await runMariadb(maria, [
     `CREATE TABLE ${orders} (id INT)`, `CREATE TABLE ${refunds} (id INT)`,
     withTrailingHexComment(`SELECT id FROM ${orders}`, project.id),
@@ -45,29 +41,17 @@ before(async () => {
     doc.warehouses = { maria_hw: mariadbConnection(maria, `\${${PASSWORD_VARIABLE}}`) };
     doc.queryHistory = { maria_hw: { marker: tag } };
   });
-  temporal = await connect({ address });
-  nativeConnection = await NativeConnection.connect({ address });
-  worker = await createHexWorker({
-    connection: nativeConnection,
-    taskQueue: TASK_QUEUE,
-    env: { ...process.env, ...world.secretsEnv, [PASSWORD_VARIABLE]: maria.password, HEXMETA_HEX_REQUESTS_PER_MINUTE: '6000' },
-  });
-  workerRun = worker.run();
+  worker = await startInProcessWorker(TASK_QUEUE, { ...world.secretsEnv, [PASSWORD_VARIABLE]: maria.password });
 });
 
 after(async () => {
-  if (worker) {
-    worker.shutdown();
-    await workerRun;
-  }
-  await nativeConnection?.close();
-  await temporal?.close();
+  await worker?.stop();
   await world?.close();
   await stopSuiteTemporal();
 });
 
 const run = (fullHistory = false) => runIngestion({
-  client: temporal.client, source: configPath, taskQueue: TASK_QUEUE, env: world.secretsEnv, fullHistory,
+  client: worker.client, source: configPath, taskQueue: TASK_QUEUE, env: world.secretsEnv, fullHistory,
 });
 const countsOf = (summary: IngestionSummary) => summary.lineage.find((l) => l.prefix === 'maria_hw')!.counts;
 
@@ -103,6 +87,6 @@ test('a prefix that could not be read keeps its earlier mark for the next run', 
     doc.queryHistory = { maria_hw: { marker: tag } };
   }, `broken-${randomUUID()}.yaml`);
   const before = (await run()).historyReadUntil.maria_hw;
-  const failed = await runIngestion({ client: temporal.client, source: broken, taskQueue: TASK_QUEUE, env: world.secretsEnv });
+  const failed = await runIngestion({ client: worker.client, source: broken, taskQueue: TASK_QUEUE, env: world.secretsEnv });
   assert.equal(failed.historyReadUntil.maria_hw, before);
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { connect, createHexWorker, runIngestion } from '../../client/index';
+import { runIngestion } from '../../client/index';
 import { makeWorkspace, type HexProject } from '../servers/hexServer';
-import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
+import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
+import { stopSuiteTemporal } from '../support/temporal';
 import { startWorld, type World } from '../support/world';
 
 /*
@@ -17,31 +17,15 @@ const SERVICE = 'hex_incremental';
 const projects = makeWorkspace(420, 77).filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt);
 
 let world: World;
-let temporal: Awaited<ReturnType<typeof connect>>;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
+let worker: InProcessWorker;
 
 before(async () => {
-  const { address } = await suiteTemporal();
   world = await startWorld({ projects, serviceName: SERVICE });
-  temporal = await connect({ address });
-  nativeConnection = await NativeConnection.connect({ address });
-  worker = await createHexWorker({
-    connection: nativeConnection,
-    taskQueue: TASK_QUEUE,
-    env: { ...process.env, ...world.secretsEnv, HEXMETA_HEX_REQUESTS_PER_MINUTE: '6000' },
-  });
-  workerRun = worker.run();
+  worker = await startInProcessWorker(TASK_QUEUE, world.secretsEnv);
 });
 
 after(async () => {
-  if (worker) {
-    worker.shutdown();
-    await workerRun;
-  }
-  await nativeConnection?.close();
-  await temporal?.close();
+  await worker?.stop();
   await world?.close();
   await stopSuiteTemporal();
 });
@@ -50,7 +34,7 @@ function run(listing: 'full' | 'incremental') {
   const source = world.writeConfig((doc) => {
     doc.hexmeta = { listing, usage: false };
   }, `hex-${randomUUID()}.yaml`);
-  return runIngestion({ client: temporal.client, source, taskQueue: TASK_QUEUE, env: world.secretsEnv });
+  return runIngestion({ client: worker.client, source, taskQueue: TASK_QUEUE, env: world.secretsEnv });
 }
 
 /** Project pages read since `from` (the preparation's one-project probe left out). */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { connect, createHexWorker, runIngestion, type IngestionSummary } from '../../client/index';
+import { runIngestion, type IngestionSummary } from '../../client/index';
 import { makeWorkspace } from '../servers/hexServer';
 import { mariadbConnection, runMariadb, runTag, serviceEnv, withTrailingHexComment } from '../support/databases';
-import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
+import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
+import { stopSuiteTemporal } from '../support/temporal';
 import { startWorld, type World } from '../support/world';
 
 /*
@@ -23,15 +23,11 @@ const projects = makeWorkspace(400, 11).filter((p) => p.type === 'PROJECT' && !p
 const querying = projects.filter((_, i) => i % 10 === 0);
 
 let world: World;
-let temporal: Awaited<ReturnType<typeof connect>>;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
+let worker: InProcessWorker;
 let summary: IngestionSummary;
 let tableId: string;
 
 before(async () => {
-  const { address } = await suiteTemporal();
   await runMariadb(maria, [
     `CREATE TABLE ${orders} (id INT, n INT)`,
     ...querying.map((p, i) => withTrailingHexComment(`SELECT id FROM ${orders} WHERE n = ${i}`, p.id)),
@@ -46,24 +42,12 @@ before(async () => {
     doc.warehouses = { maria_beside: mariadbConnection(maria, `\${${PASSWORD_VARIABLE}}`) };
     doc.queryHistory = { maria_beside: { marker: tag } };
   });
-  temporal = await connect({ address });
-  nativeConnection = await NativeConnection.connect({ address });
-  worker = await createHexWorker({
-    connection: nativeConnection,
-    taskQueue: TASK_QUEUE,
-    env: { ...process.env, ...world.secretsEnv, [PASSWORD_VARIABLE]: maria.password, HEXMETA_HEX_REQUESTS_PER_MINUTE: '6000' },
-  });
-  workerRun = worker.run();
-  summary = await runIngestion({ client: temporal.client, source: configPath, taskQueue: TASK_QUEUE, env: world.secretsEnv });
+  worker = await startInProcessWorker(TASK_QUEUE, { ...world.secretsEnv, [PASSWORD_VARIABLE]: maria.password });
+  summary = await runIngestion({ client: worker.client, source: configPath, taskQueue: TASK_QUEUE, env: world.secretsEnv });
 });
 
 after(async () => {
-  if (worker) {
-    worker.shutdown();
-    await workerRun;
-  }
-  await nativeConnection?.close();
-  await temporal?.close();
+  await worker?.stop();
   await world?.close();
   await runMariadb(maria, [`DROP TABLE IF EXISTS ${orders}`]).catch(() => undefined);
   await stopSuiteTemporal();
@@ -110,12 +94,12 @@ test('past the bound on waiting rows, the prefix is read again after the listing
   process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES = '5';
   try {
     const env = { ...other.secretsEnv, [PASSWORD_VARIABLE]: maria.password };
-    const bounded = await runIngestion({ client: temporal.client, source: configPath, taskQueue: TASK_QUEUE, env, fullHistory: true });
+    const bounded = await runIngestion({ client: worker.client, source: configPath, taskQueue: TASK_QUEUE, env, fullHistory: true });
     assert.deepEqual(bounded.lineage[0].counts, summary.lineage[0].counts);
     const dashboards = new Map(other.openMetadata.dashboards().map((d) => [d.name, d.id]));
     const edges = other.openMetadata.lineageEdges().map((e) => `${e.fromId}>${e.toId}`).sort();
     assert.deepEqual(edges, querying.map((p) => `${otherTable}>${dashboards.get(p.id)}`).sort());
-    const history = await temporal.client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}_bounded`).fetchHistory();
+    const history = await worker.client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}_bounded`).fetchHistory();
     const lineageActivities = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'lineageForPrefix');
     assert.equal(lineageActivities.length, 2, 'beside the listing, then again after it');
   } finally {
