@@ -1,4 +1,6 @@
 import { statSync } from 'node:fs';
+import type DataLoader from 'dataloader';
+import type { FoundEntity } from './entityIds';
 import { resolveConfig, type ResolvedConfig } from './config/load';
 import { moreVerbose, processLog, type Log } from './common/log';
 import type { ConfigSource } from './config/types';
@@ -71,8 +73,14 @@ export class RunCache {
   listingDone = false;
   /** When this worker last started or finished a page of the listing. */
   lastPageAt = Date.now();
-  /** Dashboards this run created (project id -> dashboard id): nothing fed them before this run. */
-  readonly createdDashboards = new Map<string, string>();
+  /**
+   * Dashboards this run created (project id -> dashboard id, found once it is needed): nothing fed them
+   * before this run.
+   */
+  readonly createdDashboards = new Map<string, () => Promise<string | null>>();
+  /** Batched look-ups by FQN (see entityIds.ts), made on first use. */
+  tableSearch: DataLoader<string, FoundEntity[]> | null = null;
+  dashboardSearch: DataLoader<string, FoundEntity[]> | null = null;
   /**
    * Dashboard id -> table id -> who claimed the edge this run (an activity attempt, or cell lineage). Maps of
    * the tables' own id strings, rather than one joined key per pair, keep this small at many edges.

@@ -1,7 +1,8 @@
 import type { Connected, RunCache } from './context';
 import { existingDashboards } from './storedEntities';
 import type { HexProject } from './hex/types';
-import { ingestComponent, ingestProject, isItemFailure, projectLabel, type ProjectContext } from './ingestProject';
+import { writeDashboards } from './dashboardWrites';
+import { finishProject, ingestComponent, isItemFailure, prepareProject, projectLabel, type DashboardWritten, type PreparedProject, type ProjectContext } from './ingestProject';
 import { isFilteredOut } from './mapping/filter';
 import { malformedReason } from './mapping/dashboard';
 import { nameDigest } from './mapping/seen';
@@ -44,7 +45,8 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     abandoned: () => pageFailed,
   };
 
-  const ingestOne = async (raw: unknown): Promise<void> => {
+  const prepared: PreparedProject[] = [];
+  const prepareOne = async (raw: unknown): Promise<void> => {
     const problem = malformedReason(raw);
     if (problem) {
       counts.projectsSeen++;
@@ -61,25 +63,48 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       }
       keptDigests += nameDigest(project.id);
       kept++;
-      if (await ingestProject(ctx, project)) keptChanged++;
+      prepared.push(await prepareProject(ctx, project));
     } catch (error) {
       keptChanged++; // a failed project is not known to be unchanged
       if (!isItemFailure(error)) throw error;
       report(failures, projectLabel(project), error.message);
     }
   };
-  // Projects of a page are written side by side (bounded), hiding OpenMetadata's latency behind Hex's rate limit.
+  // Projects of a page are read side by side (bounded), hiding OpenMetadata's latency behind Hex's rate limit.
   // After a failure of the whole page (auth, 5xx), no further project is started: the page will be retried.
   const limit = pLimit(PROJECT_WRITE_CONCURRENCY);
-  await Promise.all(page.values.map((raw) => limit(async () => {
+  const eachBounded = <T>(items: T[], work: (item: T) => Promise<void>) => Promise.all(items.map((item) => limit(async () => {
     if (pageFailed) return;
     try {
-      await ingestOne(raw);
+      await work(item);
     } catch (error) {
       pageFailed = true;
       throw error;
     }
   })));
+  await eachBounded(page.values, prepareOne);
+
+  // The changed dashboards in one bulk write, then each project's follow-up (usage, cell lineage).
+  const changed = prepared.filter((p) => p.changed);
+  keptChanged += changed.length;
+  const results = await writeDashboards(conn, cache, plan.serviceName, changed.map((p) => ({
+    request: p.request, storedId: p.stored && !p.stored.deleted ? p.stored.id : null, restoring: !!p.stored?.deleted,
+  })));
+  const written = new Map<PreparedProject, DashboardWritten>();
+  changed.forEach((p, i) => {
+    const result = results[i];
+    if (result.ok) written.set(p, { outcome: result.outcome, id: result.id });
+    else report(failures, projectLabel(p.project), result.error.message);
+  });
+  const finishing = prepared.filter((p) => !p.changed || written.has(p));
+  await eachBounded(finishing, async (p) => {
+    try {
+      await finishProject(ctx, p, written.get(p) ?? null);
+    } catch (error) {
+      if (!isItemFailure(error)) throw error;
+      report(failures, projectLabel(p.project), error.message);
+    }
+  });
   const allUnchanged = kept > 0 && keptChanged === 0 && failures.length === 0;
   return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures, allUnchanged };
 }

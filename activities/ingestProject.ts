@@ -8,7 +8,8 @@ import { ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
 import { isFilteredOut } from './mapping/filter';
 import { createTagRequest, tagNamesOf } from './mapping/tags';
 import { dailyUsageOf } from './mapping/usage';
-import type { CreateChart, EntityReference } from './openmetadata/types';
+import { buildFqn } from './openmetadata/fqn';
+import type { CreateChart, CreateDashboard, EntityReference, WriteOutcome } from './openmetadata/types';
 import type { IngestionPlan } from './config/types';
 import type { PageCounts } from './types';
 
@@ -147,52 +148,73 @@ export async function ingestComponent(ctx: ProjectContext, component: HexProject
   ctx.counts.chartsWritten++;
 }
 
+/** A kept project after its reads: the dashboard request, and whether OpenMetadata lacks it as it is. */
+export interface PreparedProject {
+  project: HexProject;
+  request: CreateDashboard;
+  stored: StoredDashboard | undefined;
+  /** False when OpenMetadata stores the same fingerprint: nothing to write. */
+  changed: boolean;
+  cells: HexCell[] | null;
+  tagCount: number;
+}
+
 /**
- * One kept project: its dashboard (with charts and cell lineage when configured), skipped when its fingerprint
- * matches what OpenMetadata stores, then its day of usage. Returns whether the project had changed.
+ * Reads what one kept project's dashboard needs (owner, tags, cells and their charts when configured) and
+ * builds its request. An unchanged project (same fingerprint as stored) costs no cell read and no write.
  */
-export async function ingestProject(ctx: ProjectContext, project: HexProject): Promise<boolean> {
-  const { plan, counts, conn } = ctx;
+export async function prepareProject(ctx: ProjectContext, project: HexProject): Promise<PreparedProject> {
+  const { plan, counts } = ctx;
   const owner = await ownerOf(ctx, project);
   const context = { serviceName: plan.serviceName, hostPort: plan.hexHostPort, workspace: plan.workspace, owner };
   const readsCells = plan.charts || plan.cellLineage;
   const wantedTags = plan.includeTags ? tagNamesOf(project) : [];
-  let request = toCreateDashboard(project, { ...context, tagNames: wantedTags, charts: readsCells ? [] : undefined });
+  const request = toCreateDashboard(project, { ...context, tagNames: wantedTags, charts: readsCells ? [] : undefined });
   const stored = ctx.stored.get(project.id);
-  let dashboardId = stored && !stored.deleted ? stored.id : null;
-  // Incremental: an unchanged project (same fingerprint as stored) costs no read of cells and no write.
   const unchanged = !plan.overrideMetadata && !!stored && !stored.deleted && stored.sourceHash === request.sourceHash;
   if (unchanged) {
     counts.dashboardsUnchanged++;
     counts.tagsAttached += wantedTags.length;
-  } else {
-    const cells = readsCells ? await readCells(ctx, project) : null;
-    const charts = !cells ? undefined : plan.charts ? await writeCellCharts(ctx, project, cells) : [];
-    const tagNames = await ensureTags(ctx, project, wantedTags);
-    request = toCreateDashboard(project, { ...context, tagNames, charts });
-    if (ctx.abandoned()) throw new PageAbandoned();
-    const { entity, outcome } = await conn.openMetadata.putDashboard(request);
-    dashboardId = entity.id;
-    counts.tagsAttached += tagNames.length;
-    if (outcome === 'created') {
+    return { project, request, stored, changed: false, cells: null, tagCount: wantedTags.length };
+  }
+  const cells = readsCells ? await readCells(ctx, project) : null;
+  const charts = !cells ? undefined : plan.charts ? await writeCellCharts(ctx, project, cells) : [];
+  const tagNames = await ensureTags(ctx, project, wantedTags);
+  return { project, request: toCreateDashboard(project, { ...context, tagNames, charts }), stored, changed: true, cells, tagCount: tagNames.length };
+}
+
+/** How a changed project's dashboard write went; null for an unchanged project. */
+export type DashboardWritten = { outcome: WriteOutcome; id: () => Promise<string | null> } | null;
+
+/** After the dashboard write: counts, cell lineage, and the day of usage. */
+export async function finishProject(ctx: ProjectContext, prepared: PreparedProject, written: DashboardWritten): Promise<void> {
+  const { plan, counts, conn } = ctx;
+  const { project, stored, cells } = prepared;
+  if (ctx.abandoned()) throw new PageAbandoned();
+  if (written) {
+    counts.tagsAttached += prepared.tagCount;
+    if (written.outcome === 'created') {
       counts.dashboardsCreated++;
-      ctx.cache.createdDashboards.set(project.id, entity.id);
-    }
-    else if (outcome === 'updated') counts.dashboardsUpdated++;
+      ctx.cache.createdDashboards.set(project.id, written.id);
+    } else if (written.outcome === 'updated') counts.dashboardsUpdated++;
     else counts.dashboardsUnchanged++;
     if (plan.cellLineage && cells?.length) {
-      await lineageFromCells(
-        { conn, cache: ctx.cache, dbServicePrefixes: plan.dbServicePrefixes, projectLabel: projectLabel(project), warn: ctx.warn },
-        { id: entity.id, type: 'dashboard' }, cells, counts,
-      );
+      const id = await written.id();
+      if (id) {
+        await lineageFromCells(
+          { conn, cache: ctx.cache, dbServicePrefixes: plan.dbServicePrefixes, projectLabel: projectLabel(project), warn: ctx.warn },
+          { id, type: 'dashboard' }, cells, counts,
+        );
+      }
     }
   }
-  if (plan.usage && dashboardId) {
+  const live = written !== null || (!!stored && !stored.deleted);
+  if (plan.usage && live) {
     const usage = dailyUsageOf(project, ctx.runDate, stored?.deleted ? null : stored?.usageSummary);
     if (usage) {
-      await conn.openMetadata.putDashboardUsage(dashboardId, usage);
+      // By name: a dashboard created in bulk needs no id for it.
+      await conn.openMetadata.putDashboardUsageByName(buildFqn(plan.serviceName, project.id), usage);
       counts.usageReported++;
     }
   }
-  return !unchanged;
 }

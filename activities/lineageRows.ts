@@ -27,8 +27,8 @@ export function emptyLineageCounts(): LineageCounts {
 export function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<DashboardUpstream | null> {
   return remember(cache.dashboards, projectId, async () => {
     // Created by this run on this worker: its id is known, and only this run's edges (claimed) can feed it.
-    const created = cache.createdDashboards.get(projectId);
-    if (created) return { dashboard: { id: created, type: 'dashboard' }, upstream: new Set<string>(), upstreamTables: [] };
+    const createdId = await cache.createdDashboards.get(projectId)?.();
+    if (createdId) return { dashboard: { id: createdId, type: 'dashboard' }, upstream: new Set<string>(), upstreamTables: [] };
     const lineage = await conn.openMetadata.getLineageByName('dashboard', buildFqn(serviceName, projectId), 1, 0);
     return lineage ? dashboardUpstream(lineage) : null;
   });

@@ -1,4 +1,5 @@
 import { remember, type Connected, type RunCache } from './context';
+import { tablesNamed } from './entityIds';
 import type { Dialect } from './lineage/dialect';
 import { exactTableFqn, tableLocation, tableSearchPattern, withinPrefix, type ServicePrefix } from './openmetadata/tables';
 import type { EntityReference } from './openmetadata/types';
@@ -14,16 +15,29 @@ export async function resolveTable(conn: Connected, cache: RunCache, prefix: Ser
     const location = tableLocation(name, dialect);
     const exact = exactTableFqn(prefix.service, location);
     if (exact) {
+      // Fully qualified: one batched search answers it, with the same case-insensitive matching as below.
+      const hits = await tablesNamed(conn, cache, exact);
+      const chosenFqn = hits.some((hit) => hit.fullyQualifiedName === exact) ? exact : choose(hits.map((hit) => hit.fullyQualifiedName), prefix);
+      const hit = hits.find((h) => h.fullyQualifiedName === chosenFqn);
+      if (hit) return { id: hit.id, type: 'table', fullyQualifiedName: hit.fullyQualifiedName };
+      if (hits.length > 0) return null; // several inside the prefix
+      // Not in the search index (yet): the entity store has the last word.
       const table = await conn.openMetadata.getTable(exact);
-      if (table) return { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName };
+      return table ? { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName } : null;
     }
-    // Case-insensitive fallback, and completion of names the SQL left partly unqualified.
-    const candidates = await conn.openMetadata.searchTableFqns(tableSearchPattern(prefix.service, location));
-    const inPrefix = candidates.filter((fqn) => withinPrefix(fqn, prefix));
-    // None inside the prefix: whichever candidate it is, it lies outside, so any one of them tells the caller so.
-    const chosen = inPrefix.length === 0 ? candidates[0] : inPrefix.length === 1 ? inPrefix[0] : undefined;
+    // Case-insensitive search, completing names the SQL left partly unqualified.
+    const chosen = choose(await conn.openMetadata.searchTableFqns(tableSearchPattern(prefix.service, location)), prefix);
     if (!chosen) return null;
     const table = await conn.openMetadata.getTable(chosen);
     return table ? { id: table.id, type: 'table', fullyQualifiedName: table.fullyQualifiedName } : null;
   });
+}
+
+/**
+ * The one candidate inside the prefix; with none inside, any candidate (it tells the caller the name lies
+ * outside); undefined when there is none or several inside.
+ */
+function choose(candidates: string[], prefix: ServicePrefix): string | undefined {
+  const inPrefix = candidates.filter((fqn) => withinPrefix(fqn, prefix));
+  return inPrefix.length === 0 ? candidates[0] : inPrefix.length === 1 ? inPrefix[0] : undefined;
 }

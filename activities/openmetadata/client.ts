@@ -4,7 +4,7 @@ import type { Log } from '../common/log';
 import { fqnPath } from './fqn';
 import { gated, gateFor, type JsonRequester, type RequestGate } from './gate';
 import type { EntityLineage } from './lineage';
-import type { CreateChart, CreateDashboard, DashboardEntity, EntityReference, UsageRequest, WriteOutcome } from './types';
+import type { BulkOperationResult, CreateChart, CreateDashboard, DashboardEntity, EntityReference, UsageRequest, WriteOutcome } from './types';
 
 export interface OpenMetadataClientOptions {
   /** Server hostPort including `/api`, e.g. http://localhost:8585/api */
@@ -79,6 +79,16 @@ export class OpenMetadataClient {
     return this.put<DashboardEntity>('/dashboards', body);
   }
 
+  /**
+   * Creates or updates many dashboards in one request (PUT /dashboards/bulk?async=false); each request succeeds
+   * or fails on its own, as the answer's `successRequest` and `failedRequest` say.
+   */
+  async putDashboardsBulk(requests: CreateDashboard[]): Promise<BulkOperationResult> {
+    const { data } = await this.http.request<BulkOperationResult>({ method: 'PUT', url: '/dashboards/bulk', params: { async: false }, data: requests });
+    if (!data || typeof data !== 'object') throw new ServiceError('OpenMetadata', 200, 'OpenMetadata answered a bulk write without a result');
+    return data;
+  }
+
   putChart(body: CreateChart) {
     return this.put<EntityReference>('/charts', body);
   }
@@ -86,6 +96,34 @@ export class OpenMetadataClient {
   /** A day's usage of a dashboard (PUT /usage/dashboard/{id}); a repeated day replaces its count. */
   async putDashboardUsage(dashboardId: string, usage: UsageRequest): Promise<void> {
     await this.http.request({ method: 'PUT', url: `/usage/dashboard/${encodeURIComponent(dashboardId)}`, data: usage }, [200, 201]);
+  }
+
+  /** A day's usage of a dashboard by its FQN (PUT /usage/dashboard/name/{fqn}): no id needed. */
+  async putDashboardUsageByName(fqn: string, usage: UsageRequest): Promise<void> {
+    await this.http.request({ method: 'PUT', url: `/usage/dashboard/name/${fqnPath(fqn)}`, data: usage }, [200, 201]);
+  }
+
+  /**
+   * Live entities of a search index whose FQN is one of `fqns`, in one request (the FQN keyword is
+   * lower-case normalised, so the match ignores case). Only ids and FQNs come back.
+   */
+  async searchByFqns(index: string, fqns: string[]): Promise<{ id: string; fullyQualifiedName: string }[]> {
+    const queryFilter = { query: { bool: { filter: [{ terms: { fullyQualifiedName: fqns } }, { term: { deleted: false } }] } } };
+    const { data } = await this.http.request<{ hits?: { hits?: { _source?: { id?: string; fullyQualifiedName?: string } }[] } }>({
+      method: 'GET',
+      url: '/search/query',
+      params: {
+        q: '*', index, from: 0, size: Math.min(10_000, fqns.length * 4), query_filter: JSON.stringify(queryFilter),
+        include_source_fields: ['id', 'fullyQualifiedName'], fetch_source: true, include_aggregations: false,
+      },
+      paramsSerializer: { indexes: null },
+    });
+    const found: { id: string; fullyQualifiedName: string }[] = [];
+    for (const hit of data?.hits?.hits ?? []) {
+      const { id, fullyQualifiedName } = hit._source ?? {};
+      if (typeof id === 'string' && typeof fullyQualifiedName === 'string') found.push({ id, fullyQualifiedName });
+    }
+    return found;
   }
 
   /**

@@ -63,3 +63,20 @@ export interface DashboardEntity extends EntityReference {
 }
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+/** spec/type/bulkOperationResult.json: per-request outcomes of a bulk write. */
+export interface BulkResponse {
+  /** What the server names the request by: the request itself, its FQN, or an entity reference. */
+  request?: unknown;
+  message?: string;
+  status?: number;
+}
+
+export interface BulkOperationResult {
+  status?: string;
+  numberOfRowsProcessed?: number;
+  numberOfRowsPassed?: number;
+  numberOfRowsFailed?: number;
+  successRequest?: BulkResponse[] | null;
+  failedRequest?: BulkResponse[] | null;
+}

@@ -3,6 +3,7 @@ import type { Reply } from '../../http';
 import { ApiError, reply } from '../apiError';
 import type { EntityStore } from '../entityStore';
 import type { Json } from '../types';
+import { parseQueryFilter } from './searchFilter';
 
 const SEARCH_INDEXES: Record<string, string> = {
   user_search_index: 'user', team_search_index: 'team', table_search_index: 'table',
@@ -25,8 +26,15 @@ function wildcardRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'is');
 }
 
-function searchHits(store: EntityStore, index: string, docs: Json[], size: number): Reply {
-  const hits = docs.slice(0, size).map((doc) => ({ _index: index, _type: '_doc', _id: doc.id, _score: 1, _source: { ...doc, entityType: store.typeOf(doc.id) } }));
+/** `include_source_fields` (repeated) narrows each hit's `_source` to those fields. */
+function sourceOf(store: EntityStore, doc: Json, fields: string[]): Json {
+  const full: Json = { ...doc, entityType: store.typeOf(doc.id) };
+  if (fields.length === 0) return full;
+  return Object.fromEntries(fields.filter((f) => f in full).map((f) => [f, full[f]]));
+}
+
+function searchHits(store: EntityStore, index: string, docs: Json[], size: number, sourceFields: string[] = []): Reply {
+  const hits = docs.slice(0, size).map((doc) => ({ _index: index, _type: '_doc', _id: doc.id, _score: 1, _source: sourceOf(store, doc, sourceFields) }));
   return reply(200, { took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { total: { value: docs.length, relation: 'eq' }, max_score: hits.length ? 1 : null, hits } });
 }
 
@@ -52,8 +60,13 @@ export function search(store: EntityStore, kind: string, query: URLSearchParams)
   const from = Number(query.get('from') ?? 0);
   const size = Number(query.get('size') ?? 10);
   const keyword = /^([\w.]+)\.keyword:(.*)$/s.exec(q);
-  const matches = keyword
+  const filter = parseQueryFilter(query.get('query_filter'));
+  const matches = (keyword
     ? docs.filter((d) => d[keyword[1]] === keyword[2])
-    : q === '*' ? docs : docs.filter((d) => [d.name, d.displayName, d.fullyQualifiedName].some((v) => typeof v === 'string' && v.toLowerCase().includes(q.toLowerCase())));
-  return searchHits(store, index, matches.slice(from), size);
+    : q === '*' ? docs : docs.filter((d) => [d.name, d.displayName, d.fullyQualifiedName].some((v) => typeof v === 'string' && v.toLowerCase().includes(q.toLowerCase())))
+  ).filter(filter);
+  if (!Number.isInteger(size) || size < 0 || from + size > 10_000) {
+    throw new ApiError(400, 'Result window is too large, from + size must be less than or equal to: [10000]');
+  }
+  return searchHits(store, index, matches.slice(from), size, query.getAll('include_source_fields'));
 }

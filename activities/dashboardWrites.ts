@@ -1,0 +1,110 @@
+import type { Connected, RunCache } from './context';
+import { dashboardIdOf } from './entityIds';
+import { ServiceError } from './common/httpErrors';
+import { isItemFailure } from './ingestProject';
+import { buildFqn } from './openmetadata/fqn';
+import type { BulkResponse, CreateDashboard, WriteOutcome } from './openmetadata/types';
+
+// A page's dashboards go to OpenMetadata in one bulk request; what the bulk answer cannot settle goes one by one.
+
+export interface DashboardWrite {
+  request: CreateDashboard;
+  /** The live dashboard's id when OpenMetadata has it already. */
+  storedId: string | null;
+  /** OpenMetadata has it soft-deleted: written alone, as the single PUT restores it. */
+  restoring: boolean;
+}
+
+export type WriteResult =
+  | { ok: true; outcome: WriteOutcome; id: () => Promise<string | null> }
+  | { ok: false; error: ServiceError };
+
+/** Writes this many dashboards or more in one bulk request. */
+const BULK_FROM = 2;
+/** Dashboards per bulk request (OpenMetadata's own sink sends 100). */
+const BULK_SIZE = 100;
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  return () => (value ??= load());
+}
+
+async function writeOne(conn: Connected, write: DashboardWrite): Promise<WriteResult> {
+  try {
+    const { entity, outcome } = await conn.openMetadata.putDashboard(write.request);
+    return { ok: true, outcome, id: () => Promise.resolve(entity.id) };
+  } catch (error) {
+    if (!isItemFailure(error)) throw error;
+    return { ok: false, error };
+  }
+}
+
+/** What a bulk answer calls a request by: its FQN, an entity reference, or the request itself. */
+function namesOf(response: BulkResponse): { fqn?: string; name?: string; id?: string } {
+  const request = response.request;
+  if (typeof request === 'string') return { fqn: request };
+  if (request && typeof request === 'object') {
+    const { fullyQualifiedName, name, id } = request as Record<string, unknown>;
+    return {
+      fqn: typeof fullyQualifiedName === 'string' ? fullyQualifiedName : undefined,
+      name: typeof name === 'string' ? name : undefined,
+      id: typeof id === 'string' ? id : undefined,
+    };
+  }
+  return {};
+}
+
+async function writeBulk(conn: Connected, cache: RunCache, service: string, writes: DashboardWrite[]): Promise<WriteResult[]> {
+  let answer;
+  try {
+    answer = await conn.openMetadata.putDashboardsBulk(writes.map((w) => w.request));
+  } catch (error) {
+    // A server without the bulk endpoint, or one refusing the batch as a whole: each request on its own.
+    if (!isItemFailure(error)) throw error;
+    return Promise.all(writes.map((write) => writeOne(conn, write)));
+  }
+  const index = new Map<string, number>();
+  writes.forEach((write, i) => {
+    index.set(buildFqn(service, write.request.name), i);
+    index.set(write.request.name, i);
+  });
+  const find = (names: ReturnType<typeof namesOf>) => index.get(names.fqn ?? '') ?? index.get(names.name ?? '');
+  const results: (WriteResult | undefined)[] = new Array(writes.length);
+  for (const response of answer.failedRequest ?? []) {
+    const i = find(namesOf(response));
+    if (i === undefined) continue;
+    const status = response.status ?? 400;
+    const error = new ServiceError('OpenMetadata', status, `OpenMetadata refused dashboard ${writes[i].request.name} in a bulk write (${status})${response.message ? `: ${response.message}` : ''}`);
+    results[i] = { ok: false, error };
+  }
+  for (const response of answer.successRequest ?? []) {
+    const names = namesOf(response);
+    const i = find(names);
+    if (i === undefined || results[i]) continue;
+    const write = writes[i];
+    const created = write.storedId === null || response.status === 201;
+    const knownId = names.id ?? write.storedId;
+    const fqn = buildFqn(service, write.request.name);
+    results[i] = { ok: true, outcome: created ? 'created' : 'updated', id: knownId ? () => Promise.resolve(knownId) : once(() => dashboardIdOf(conn, cache, fqn)) };
+  }
+  // Requests the answer does not name are written again on their own (PUT is idempotent).
+  return Promise.all(results.map((result, i) => result ?? writeOne(conn, writes[i])));
+}
+
+/** Writes the dashboards: the results in the order of `writes`. Fails only when the page as a whole fails. */
+export async function writeDashboards(conn: Connected, cache: RunCache, service: string, writes: DashboardWrite[]): Promise<WriteResult[]> {
+  const results: WriteResult[] = new Array(writes.length);
+  const bulk = writes.flatMap((write, i) => (write.restoring ? [] : [i]));
+  const restoring = writes.flatMap((write, i) => (write.restoring ? [i] : []));
+  await Promise.all(restoring.map(async (i) => { results[i] = await writeOne(conn, writes[i]); }));
+  if (bulk.length < BULK_FROM) {
+    for (const i of bulk) results[i] = await writeOne(conn, writes[i]);
+    return results;
+  }
+  for (let start = 0; start < bulk.length; start += BULK_SIZE) {
+    const chunk = bulk.slice(start, start + BULK_SIZE);
+    const written = await writeBulk(conn, cache, service, chunk.map((i) => writes[i]));
+    chunk.forEach((i, k) => { results[i] = written[k]; });
+  }
+  return results;
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RunCache, type Connected } from '../../activities/context';
+import { writeDashboards, type DashboardWrite } from '../../activities/dashboardWrites';
+import { dashboardIdOf } from '../../activities/entityIds';
+import { OpenMetadataClient } from '../../activities/openmetadata/client';
+import { RequestGate } from '../../activities/openmetadata/gate';
+import { parsePrefix } from '../../activities/openmetadata/tables';
+import { resolveTable } from '../../activities/tableResolver';
+import { startOpenMetadataServer, type OpenMetadataServer } from '../servers/openMetadataServer';
+
+// The bulk dashboard write and the batched look-ups by FQN, against the local OpenMetadata server.
+
+const JWT = 'eyJhbGciOiJSUzI1NiJ9.bulk-test.signature';
+let server: OpenMetadataServer;
+let conn: Connected;
+
+before(async () => {
+  server = await startOpenMetadataServer({ jwt: JWT });
+  const openMetadata = new OpenMetadataClient({ hostPort: server.url, jwtToken: JWT, gate: new RequestGate({ maxConcurrency: 8 }) });
+  // Only the OpenMetadata client is used by the code under test.
+  conn = { openMetadata } as unknown as Connected;
+  await openMetadata.putDashboardService({ name: 'hexb', serviceType: 'Hex', connection: { config: { type: 'Hex', hostPort: 'https://app.hex.tech', tokenType: 'workspace', token: 'x' } } });
+});
+
+after(() => server?.close());
+
+const dashboard = (name: string, extra: Record<string, unknown> = {}): DashboardWrite => ({
+  request: { name, service: 'hexb', displayName: `Project ${name}`, ...extra } as DashboardWrite['request'],
+  storedId: null,
+  restoring: false,
+});
+
+const requestsSince = (from: number) => server.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\?.*$/, '').replace(/^\/api/, '')}`);
+
+describe('bulk dashboard writes', () => {
+  it('writes a page in one request, reports a rejected dashboard as its own failure, and finds new ids in one search', async () => {
+    const from = server.requests.length;
+    const writes = [dashboard('p1'), dashboard('p2', { dashboardType: 'NotAType' }), dashboard('p3'), dashboard('p4')];
+    const results = await writeDashboards(conn, new RunCache(), 'hexb', writes);
+    assert.deepEqual(results.map((r) => r.ok), [true, false, true, true]);
+    const failed = results[1];
+    assert.ok(!failed.ok && failed.error.status === 400 && /p2/.test(failed.error.message), String(!failed.ok && failed.error.message));
+    assert.deepEqual(requestsSince(from), ['PUT /v1/dashboards/bulk'], 'one request for the page');
+    assert.deepEqual(server.dashboards().map((d: any) => d.name).sort(), ['p1', 'p3', 'p4']);
+
+    const idsFrom = server.requests.length;
+    const ids = await Promise.all(results.filter((r) => r.ok).map((r) => (r.ok ? r.id() : null)));
+    const stored = new Map(server.dashboards().map((d: any) => [d.name, d.id]));
+    assert.deepEqual(ids, ['p1', 'p3', 'p4'].map((n) => stored.get(n)));
+    assert.deepEqual(requestsSince(idsFrom), ['GET /v1/search/query'], 'ids of three new dashboards from one search');
+  });
+
+  it('updates go through the same bulk request and keep the stored id without a look-up', async () => {
+    const existing = server.dashboards().find((d: any) => d.name === 'p1')!;
+    const from = server.requests.length;
+    const results = await writeDashboards(conn, new RunCache(), 'hexb', [
+      { ...dashboard('p1', { description: 'changed' }), storedId: existing.id }, dashboard('p5'),
+    ]);
+    assert.ok(results[0].ok && results[0].outcome === 'updated');
+    assert.ok(results[1].ok && results[1].outcome === 'created');
+    assert.equal(await (results[0].ok ? results[0].id() : null), existing.id);
+    assert.deepEqual(requestsSince(from), ['PUT /v1/dashboards/bulk']);
+    assert.equal(server.dashboards().find((d: any) => d.name === 'p1')!.description, 'changed');
+  });
+
+  it('a dashboard the search index does not show yet is read by name', async () => {
+    const cache = new RunCache();
+    const from = server.requests.length;
+    assert.equal(await dashboardIdOf(conn, cache, 'hexb.nope'), null);
+    assert.deepEqual(requestsSince(from), ['GET /v1/search/query', 'GET /v1/dashboards/name/hexb.nope']);
+  });
+});
+
+describe('batched table look-ups', () => {
+  it('resolves many fully qualified names with one search, without case, and reads by name only what search misses', async () => {
+    server.addDatabaseService('wh', 'Snowflake');
+    const ids = new Map<string, string>();
+    for (let i = 0; i < 30; i++) ids.set(`wh.db.s.t${i}`, server.addTable(`wh.db.s.t${i}`).id);
+    server.addTable('wh.db.s.Mixed');
+    const cache = new RunCache();
+    const prefix = parsePrefix('wh');
+    const from = server.requests.length;
+    const names = [...Array.from({ length: 30 }, (_, i) => `db.s.t${i}`), 'DB.S.MIXED', 'db.s.absent'];
+    const found = await Promise.all(names.map((name) => resolveTable(conn, cache, prefix, name, 'snowflake')));
+    assert.deepEqual(found.slice(0, 30).map((t) => t?.id), [...ids.values()]);
+    assert.equal(found[30]?.fullyQualifiedName, 'wh.db.s.Mixed');
+    assert.equal(found[31], null);
+    assert.deepEqual(requestsSince(from), ['GET /v1/search/query', 'GET /v1/tables/name/wh.db.s.absent']);
+  });
+});
