@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  dashboardWrites, formatTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, tableRows,
+  dashboardWrites, formatTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, tableRows, usageWrites,
   type BenchSettings, type RecordedCall, type RunObservation,
 } from '../../bench/report';
 import { activitySpanMs, peakRssBytes } from '../../bench/measure';
@@ -38,6 +38,8 @@ test('writes are told apart by kind, and only successful ones count', () => {
   assert.equal(lineageWrites(calls), 1);
   assert.equal(dashboardWrites([{ method: 'PATCH', path: '/api/v1/dashboards/abc', status: 200 }]), 1);
   assert.equal(dashboardWrites([get('/api/v1/dashboards/name/x')]), 0);
+  assert.equal(dashboardWrites([put('/api/v1/dashboards/bulk')]), 1, 'a bulk write is one request');
+  assert.equal(usageWrites([put('/api/v1/usage/dashboard/name/hex.p1', 201), put('/api/v1/usage/dashboard/name/hex.p2', 503), put('/api/v1/dashboards')]), 1);
 });
 
 test('the table has the same rows in the same order whatever the figures, with derived values', () => {
@@ -54,6 +56,10 @@ test('the table has the same rows in the same order whatever the figures, with d
   assert.deepEqual(byLabel.get('lineage throughput (Hex queries/s)'), ['667', '667']);
   assert.deepEqual(byLabel.get('W1 wall ÷ W2 wall'), ['-', '6.0']);
   assert.deepEqual(byLabel.get('SQL extraction, one core (queries/s)'), ['-', '-']);
+  // Four calls per dashboard, one of them a lineage edge.
+  assert.deepEqual(tableRows(SETTINGS, observation({ openMetadataCalls: [
+    ...Array.from({ length: 931 }, () => [get('/api/v1/search/query'), put('/api/v1/usage/dashboard/name/x'), put('/api/v1/lineage'), put('/api/v1/dashboards/bulk')]).flat(),
+  ] }), null).filter(([label]) => label.startsWith('OM requests per kept dashboard')).map(([, a]) => a), ['4.00', '3.00']);
   const measured = new Map(tableRows({ ...SETTINGS, extraction: { queriesPerSecond: 12345.6, slowestMs: 3.21 } }, observation(), null)
     .map(([label, a]) => [label, a]));
   assert.equal(measured.get('SQL extraction, one core (queries/s)'), '12346');
