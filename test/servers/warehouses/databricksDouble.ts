@@ -37,10 +37,11 @@ interface PageState {
 export async function startDatabricksDouble(options: { token: string; queries: DatabricksQuery[] }): Promise<DatabricksDouble> {
   const requests: RecordedRequest[] = [];
   const issuedTokens = new Set<string>();
+  const history = new History(options.queries);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, authorization: req.headers.authorization });
-    handle(req, res, url, options, issuedTokens);
+    handle(req, res, url, options.token, history, issuedTokens);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -51,11 +52,88 @@ export async function startDatabricksDouble(options: { token: string; queries: D
   };
 }
 
+/** The queries matching one filter, newest first: `rows[lo..hi)`. */
+interface Matching {
+  rows: DatabricksQuery[];
+  lo: number;
+  hi: number;
+}
+
+/** Filters the history keeps the answer of, so that paging through one filter costs a page's worth per request. */
+const CACHED_FILTERS = 16;
+
+/**
+ * The history sorted newest first once; each filter is resolved once, by binary search on the start time, and
+ * its result kept while pages of it are requested.
+ */
+class History {
+  private readonly sorted: DatabricksQuery[] | null;
+  private readonly byFilter = new Map<string, Matching>();
+
+  constructor(private readonly queries: DatabricksQuery[]) {
+    const sortable = queries.every((query) => Number.isFinite(query.query_start_time_ms) && typeof query.query_id === 'string');
+    // Without finite start times and string ids the order is left to the general filter and sort.
+    this.sorted = sortable ? [...queries].sort(newestFirst) : null;
+  }
+
+  matching(startMs: number | null, endMs: number | null, warehouseIds: string[]): Matching {
+    // Unlike the page token's filter, the key tells a bound that is not a number (NaN) from an absent one.
+    const key = JSON.stringify([String(startMs), String(endMs), warehouseIds]);
+    const cached = this.byFilter.get(key);
+    if (cached) return cached;
+    const matching = this.resolve(startMs, endMs, warehouseIds);
+    if (this.byFilter.size >= CACHED_FILTERS) this.byFilter.delete(this.byFilter.keys().next().value as string);
+    this.byFilter.set(key, matching);
+    return matching;
+  }
+
+  private resolve(startMs: number | null, endMs: number | null, warehouseIds: string[]): Matching {
+    const inWarehouses = (query: DatabricksQuery) => warehouseIds.length === 0
+      || (query.warehouse_id !== undefined && warehouseIds.includes(query.warehouse_id));
+    if (!this.sorted) {
+      const rows = this.queries
+        .filter((query) => (startMs === null || query.query_start_time_ms >= startMs)
+          && (endMs === null || query.query_start_time_ms <= endMs)
+          && inWarehouses(query))
+        .sort((a, b) => b.query_start_time_ms - a.query_start_time_ms || a.query_id.localeCompare(b.query_id));
+      return { rows, lo: 0, hi: rows.length };
+    }
+    if (Number.isNaN(startMs) || Number.isNaN(endMs)) return { rows: [], lo: 0, hi: 0 };
+    const sorted = this.sorted;
+    // Newest first: the range starts at the first query not after endMs and ends before the first one before startMs.
+    const lo = endMs === null ? 0 : firstIndex(sorted, (query) => query.query_start_time_ms <= endMs);
+    const hi = startMs === null ? sorted.length : firstIndex(sorted, (query) => query.query_start_time_ms < startMs);
+    if (warehouseIds.length === 0) return { rows: sorted, lo, hi: Math.max(lo, hi) };
+    const rows = sorted.slice(lo, Math.max(lo, hi)).filter(inWarehouses);
+    return { rows, lo: 0, hi: rows.length };
+  }
+}
+
+const collator = new Intl.Collator();
+
+/** Newest first, then by query id as `localeCompare` orders it (a default collator is what it uses). */
+function newestFirst(a: DatabricksQuery, b: DatabricksQuery): number {
+  return b.query_start_time_ms - a.query_start_time_ms || collator.compare(a.query_id, b.query_id);
+}
+
+/** The first index whose item satisfies `test`, for a test that is false up to some index and true from it on. */
+function firstIndex<T>(items: T[], test: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(items[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 function handle(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  options: { token: string; queries: DatabricksQuery[] },
+  token: string,
+  history: History,
   issuedTokens: Set<string>,
 ): void {
   if (url.pathname !== '/api/2.0/sql/history/queries') {
@@ -68,7 +146,7 @@ function handle(
   if (!authorization || !authorization.startsWith('Bearer ')) {
     return send(res, 401, { error_code: 'UNAUTHENTICATED', message: 'Credential was not sent or was of an unsupported type for this API.' });
   }
-  if (authorization.slice('Bearer '.length) !== options.token) {
+  if (authorization.slice('Bearer '.length) !== token) {
     return send(res, 403, { error_code: '403', message: 'Invalid access token.' });
   }
 
@@ -92,13 +170,11 @@ function handle(
     offset = state.offset;
   }
 
-  const matching = options.queries
-    .filter((query) => (startMs === null || query.query_start_time_ms >= startMs)
-      && (endMs === null || query.query_start_time_ms <= endMs)
-      && (warehouseIds.length === 0 || (query.warehouse_id !== undefined && warehouseIds.includes(query.warehouse_id))))
-    .sort((a, b) => b.query_start_time_ms - a.query_start_time_ms || a.query_id.localeCompare(b.query_id));
-  const page = matching.slice(offset, offset + maxResults);
-  const hasNextPage = offset + page.length < matching.length;
+  const matching = history.matching(startMs, endMs, warehouseIds);
+  const count = matching.hi - matching.lo;
+  const from = matching.lo + Math.min(offset, count);
+  const page = matching.rows.slice(from, Math.min(matching.hi, from + maxResults));
+  const hasNextPage = offset + page.length < count;
   const body: Record<string, unknown> = {
     res: page.map((query) => ({
       status: 'FINISHED',

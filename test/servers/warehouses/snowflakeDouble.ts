@@ -47,12 +47,15 @@ export interface SnowflakeDoubleOptions {
 type Bind = { type: string; value: unknown };
 type Row = QueryHistoryEntry;
 
+type PredicateName = 'contains' | 'from' | 'before' | 'after';
+
 /** Predicate texts the double evaluates, with the number of binds each takes. */
-const PREDICATES: Array<{ pattern: RegExp; binds: number; test: (row: Row, values: string[]) => boolean }> = [
-  { pattern: /CONTAINS\(QUERY_TEXT, \?\)/, binds: 1, test: (row, [needle]) => row.queryText.includes(needle) },
-  { pattern: /START_TIME >= TO_TIMESTAMP_TZ\(\?\)/, binds: 1, test: (row, [bound]) => nanos(row.startTime) >= nanos(bound) },
-  { pattern: /START_TIME < TO_TIMESTAMP_TZ\(\?\)/, binds: 1, test: (row, [bound]) => nanos(row.startTime) < nanos(bound) },
+const PREDICATES: Array<{ name: PredicateName; pattern: RegExp; binds: number; test: (row: Row, values: string[]) => boolean }> = [
+  { name: 'contains', pattern: /CONTAINS\(QUERY_TEXT, \?\)/, binds: 1, test: (row, [needle]) => row.queryText.includes(needle) },
+  { name: 'from', pattern: /START_TIME >= TO_TIMESTAMP_TZ\(\?\)/, binds: 1, test: (row, [bound]) => nanos(row.startTime) >= nanos(bound) },
+  { name: 'before', pattern: /START_TIME < TO_TIMESTAMP_TZ\(\?\)/, binds: 1, test: (row, [bound]) => nanos(row.startTime) < nanos(bound) },
   {
+    name: 'after',
     pattern: /\(START_TIME > TO_TIMESTAMP_TZ\(\?\) OR \(START_TIME = TO_TIMESTAMP_TZ\(\?\) AND QUERY_ID > \?\)\)/,
     binds: 3,
     test: (row, [after, same, queryId]) => nanos(row.startTime) > nanos(after)
@@ -73,6 +76,7 @@ const PROJECTIONS: Record<string, { type: string; value: (row: Row) => string | 
 
 export async function startSnowflakeDouble(options: SnowflakeDoubleOptions): Promise<SnowflakeDouble> {
   const sessions = new Set<string>();
+  const history = new History(options.history);
   const double: SnowflakeDouble = { url: '', statements: [], logins: [], sessionsClosed: 0, close: async () => {} };
   const server = createServer((req, res) => {
     readJsonBody(req).then((body) => route(req, res, body)).catch((error: unknown) => {
@@ -149,7 +153,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions): Pro
     double.statements.push({ sqlText, bindings });
     const queryId = randomUUID();
     try {
-      const { rowtype, rowset } = evaluate(sqlText, bindings ?? {}, options);
+      const { rowtype, rowset } = evaluate(sqlText, bindings ?? {}, options, history);
       send(res, 200, {
         data: {
           parameters: [{ name: 'TIMEZONE', value: 'America/Los_Angeles' }],
@@ -201,7 +205,7 @@ class SqlFailure extends Error {
   }
 }
 
-function evaluate(sqlText: string, bindings: Record<string, Bind>, options: SnowflakeDoubleOptions) {
+function evaluate(sqlText: string, bindings: Record<string, Bind>, options: SnowflakeDoubleOptions, history: History) {
   const statement = /^SELECT ([\s\S]+?)\s+FROM (\S+)\.QUERY_HISTORY\s+WHERE ([\s\S]+?)\s+ORDER BY START_TIME, QUERY_ID\s+LIMIT \?$/.exec(sqlText.trim());
   if (!statement) throw new SqlFailure('001003', '42000', 'SQL compilation error:\nstatement not supported by the test double');
   const [, selectList, schema, where] = statement;
@@ -215,6 +219,7 @@ function evaluate(sqlText: string, bindings: Record<string, Bind>, options: Snow
   const placeholderIndex = (offset: number) => (sqlText.slice(0, offset).match(/\?/g) ?? []).length;
   const consumed = new Set<number>();
   const tests: Array<(row: Row) => boolean> = [];
+  const predicates = new Map<PredicateName, string[]>();
   for (const predicate of PREDICATES) {
     const match = predicate.pattern.exec(where);
     if (!match) continue;
@@ -222,6 +227,7 @@ function evaluate(sqlText: string, bindings: Record<string, Bind>, options: Snow
     const args = values.slice(first, first + predicate.binds);
     for (let i = 0; i < predicate.binds; i += 1) consumed.add(first + i);
     tests.push((row) => predicate.test(row, args));
+    predicates.set(predicate.name, args);
   }
   const limitIndex = values.length - 1;
   consumed.add(limitIndex);
@@ -238,7 +244,7 @@ function evaluate(sqlText: string, bindings: Record<string, Bind>, options: Snow
     return { name: aliased ? aliased[2].toUpperCase() : expression, ...projection };
   });
 
-  const rows = options.history
+  const rows = history.select(predicates, limit) ?? options.history
     .filter((row) => tests.every((test) => test(row)))
     .sort((a, b) => (nanos(a.startTime) < nanos(b.startTime) ? -1 : nanos(a.startTime) > nanos(b.startTime) ? 1 : a.queryId < b.queryId ? -1 : a.queryId > b.queryId ? 1 : 0))
     .slice(0, limit);
@@ -249,6 +255,101 @@ function evaluate(sqlText: string, bindings: Record<string, Bind>, options: Snow
     })),
     rowset: rows.map((row) => columns.map((column) => column.value(row))),
   };
+}
+
+/** Needles whose matching rows the history keeps. */
+const CACHED_NEEDLES = 32;
+
+interface Entry {
+  row: Row;
+  /** The start time in nanoseconds since the epoch. */
+  at: bigint;
+}
+
+/**
+ * QUERY_HISTORY sorted once by (START_TIME, QUERY_ID), as every statement orders it. The time predicates bound
+ * that key, so a statement's rows are a range found by binary search, within the rows containing its
+ * CONTAINS needle (found once per needle).
+ */
+class History {
+  /** Null when some row's start time cannot be read: statements are then evaluated row by row. */
+  private readonly sorted: Entry[] | null;
+  private readonly containing = new Map<string, Entry[]>();
+
+  constructor(rows: Row[]) {
+    this.sorted = null;
+    try {
+      if (!rows.every((row) => typeof row.queryId === 'string' && typeof row.queryText === 'string')) return;
+      this.sorted = rows.map((row) => ({ row, at: nanos(row.startTime) })).sort(
+        (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.row.queryId < b.row.queryId ? -1 : a.row.queryId > b.row.queryId ? 1 : 0),
+      );
+    } catch {
+      // A start time that is not a timestamp fails only the statements whose evaluation reaches it.
+    }
+  }
+
+  /**
+   * The rows of a statement with these predicates and LIMIT, in order; null when a bind is not a timestamp
+   * or the keyset's two start times differ, which the row-by-row evaluation answers.
+   */
+  select(predicates: Map<PredicateName, string[]>, limit: number): Row[] | null {
+    if (!this.sorted) return null;
+    // Tests true from the first row a bound lets in (lower) or from the first row it keeps out (upper).
+    const lower: Array<(entry: Entry) => boolean> = [];
+    const upper: Array<(entry: Entry) => boolean> = [];
+    try {
+      const from = predicates.get('from');
+      if (from) {
+        const bound = nanos(from[0]);
+        lower.push((entry) => entry.at >= bound);
+      }
+      const before = predicates.get('before');
+      if (before) {
+        const bound = nanos(before[0]);
+        upper.push((entry) => entry.at >= bound);
+      }
+      const after = predicates.get('after');
+      if (after) {
+        const bound = nanos(after[0]);
+        if (nanos(after[1]) !== bound) return null;
+        const queryId = after[2];
+        lower.push((entry) => entry.at > bound || (entry.at === bound && entry.row.queryId > queryId));
+      }
+    } catch {
+      return null;
+    }
+    const needle = predicates.get('contains')?.[0];
+    const entries = needle === undefined ? this.sorted : this.containingNeedle(needle);
+    let start = 0;
+    let end = entries.length;
+    for (const test of lower) start = Math.max(start, firstIndex(entries, test));
+    for (const test of upper) end = Math.min(end, firstIndex(entries, test));
+    end = Math.max(start, end);
+    const range = limit >= 0 ? entries.slice(start, Math.min(end, start + limit)) : entries.slice(start, end).slice(0, limit);
+    return range.map((entry) => entry.row);
+  }
+
+  private containingNeedle(needle: string): Entry[] {
+    let entries = this.containing.get(needle);
+    if (!entries) {
+      entries = (this.sorted as Entry[]).filter((entry) => entry.row.queryText.includes(needle));
+      if (this.containing.size >= CACHED_NEEDLES) this.containing.delete(this.containing.keys().next().value as string);
+      this.containing.set(needle, entries);
+    }
+    return entries;
+  }
+}
+
+/** The first index whose item satisfies `test`, for a test that is false up to some index and true from it on. */
+function firstIndex<T>(items: T[], test: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(items[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function bindValues(sqlText: string, bindings: Record<string, Bind>): string[] {
