@@ -81,6 +81,7 @@ export class RunCache {
   /** Batched look-ups by FQN (see entityIds.ts), made on first use. */
   tableSearch: DataLoader<string, FoundEntity[]> | null = null;
   dashboardSearch: DataLoader<string, FoundEntity[]> | null = null;
+  ownerSearch: DataLoader<string, EntityReference | null> | null = null;
   /**
    * Dashboard id -> table id -> who claimed the edge this run (an activity attempt, or cell lineage). Maps of
    * the tables' own id strings, rather than one joined key per pair, keep this small at many edges.

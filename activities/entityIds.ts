@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Connected, RunCache } from './context';
+import type { EntityReference } from './openmetadata/types';
 
 // Ids of entities known by FQN, looked up many at a time: one search request answers up to 100 names.
 
@@ -18,10 +19,12 @@ function batched(load: (fqns: readonly string[]) => Promise<FoundEntity[][]>): D
 
 /** Hits grouped by the FQN asked for, compared without case as the index does. */
 async function searchGrouped(conn: Connected, index: string, fqns: readonly string[]): Promise<FoundEntity[][]> {
-  const hits = await conn.openMetadata.searchByFqns(index, [...new Set(fqns)]);
+  const hits = await conn.openMetadata.searchByTerms(index, 'fullyQualifiedName', [...new Set(fqns)], ['id', 'fullyQualifiedName']);
   const byLowerFqn = new Map<string, FoundEntity[]>();
-  for (const hit of hits) {
-    const key = hit.fullyQualifiedName.toLowerCase();
+  for (const { id, fullyQualifiedName } of hits) {
+    if (typeof fullyQualifiedName !== 'string') continue;
+    const hit = { id: id as string, fullyQualifiedName };
+    const key = fullyQualifiedName.toLowerCase();
     byLowerFqn.set(key, [...(byLowerFqn.get(key) ?? []), hit]);
   }
   return fqns.map((fqn) => byLowerFqn.get(fqn.toLowerCase()) ?? []);
@@ -48,4 +51,31 @@ export function dashboardIdOf(conn: Connected, cache: RunCache, fqn: string): Pr
     }));
   });
   return cache.dashboardSearch.load(fqn).then((found) => found[0]?.id ?? null);
+}
+
+/** Users, then teams, whose e-mail is exactly one of `emails`: two searches for up to 100 e-mails. */
+async function ownersByEmail(conn: Connected, emails: readonly string[]): Promise<(EntityReference | null)[]> {
+  const found = new Map<string, EntityReference>();
+  for (const [index, type] of [['user_search_index', 'user'], ['team_search_index', 'team']] as const) {
+    const missing = [...new Set(emails.filter((email) => !found.has(email)))];
+    if (missing.length === 0) break;
+    const hits = await conn.openMetadata.searchByTerms(index, 'email.keyword', missing, ['id', 'name', 'displayName', 'email']);
+    for (const hit of hits) {
+      const email = hit.email;
+      if (typeof email !== 'string' || found.has(email)) continue;
+      const owner: EntityReference = { id: hit.id as string, type };
+      if (typeof hit.name === 'string') owner.name = hit.name;
+      if (typeof hit.displayName === 'string') owner.displayName = hit.displayName;
+      found.set(email, owner);
+    }
+  }
+  return emails.map((email) => found.get(email) ?? null);
+}
+
+/** The first user (then team) whose e-mail is exactly this one, as an owner reference. */
+export function ownerByEmail(conn: Connected, cache: RunCache, email: string): Promise<EntityReference | null> {
+  cache.ownerSearch ??= new DataLoader((emails) => ownersByEmail(conn, emails), {
+    cache: false, maxBatchSize: BATCH_SIZE, batchScheduleFn: (run) => setTimeout(run, BATCH_WINDOW_MS),
+  });
+  return cache.ownerSearch.load(email);
 }

@@ -1,5 +1,6 @@
 import { lineageFromCells } from './cellLineage';
 import { existingCharts } from './storedEntities';
+import { ownerByEmail } from './entityIds';
 import { remember, type Connected, type RunCache, type StoredDashboard } from './context';
 import { ServiceError } from './common/httpErrors';
 import type { HexCell, HexProject } from './hex/types';
@@ -47,7 +48,7 @@ export class PageAbandoned extends Error {
 function ownerOf(ctx: ProjectContext, project: HexProject): Promise<EntityReference | null> | null {
   const email = ownerEmailOf(project);
   if (!email) return null;
-  return remember(ctx.cache.owners, email, () => ctx.conn.openMetadata.ownerByEmail(email)).then((owner) => {
+  return remember(ctx.cache.owners, email, () => ownerByEmail(ctx.conn, ctx.cache, email)).then((owner) => {
     if (owner) ctx.counts.ownersResolved++;
     else {
       ctx.counts.ownersUnresolved++;

@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import pLimit from 'p-limit';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connected, RunCache } from './context';
 import { emptyLineageCounts, PrefixLineage } from './lineageRows';
@@ -11,8 +10,6 @@ import type { HistoryCursor, QueryHistorySource } from './warehouses/types';
 import { REPORT_LIMIT, type ItemReport, type LineageCounts, type LineageInput, type LineageResult } from './types';
 
 export const HISTORY_PAGE_SIZE = 500;
-/** History rows of a page processed at the same time. */
-export const ROW_CONCURRENCY = 8;
 /** While the listing runs here, how often waiting rows are looked at again. */
 const SETTLE_EVERY_MS = 500;
 /** A listing that has not run a page on this worker for this long runs elsewhere: stop waiting for it. */
@@ -69,9 +66,7 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   try {
     do {
       const page = await source.readPage(input.window, cursor, HISTORY_PAGE_SIZE);
-      // Rows of a page are resolved and written side by side (bounded): lookups are cached per run.
-      const limit = pLimit(ROW_CONCURRENCY);
-      await Promise.all(page.rows.map((row) => limit(() => lineage.row(row, known))));
+      await lineage.rows(page.rows, known);
       cursor = page.next;
       context.heartbeat({ cursor, counts } satisfies ResumePoint);
     } while (cursor);

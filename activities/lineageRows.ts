@@ -11,8 +11,8 @@ import { resolveTable } from './tableResolver';
 import type { LineageCounts } from './types';
 import type { HistoryRow } from './warehouses/types';
 
-/** Waiting projects whose dashboards are looked up and written at the same time. */
-const PROJECTS_SETTLED_AT_ONCE = 8;
+/** Projects whose edges are written at the same time. */
+const PROJECTS_AT_ONCE = 8;
 /** Enough of the SQL to recognise the query in OpenMetadata's lineage panel. */
 export const MAX_LINEAGE_SQL_CHARS = 4_000;
 
@@ -44,6 +44,29 @@ type NamedTables = Map<string, { sql: string; rows: number }>;
 interface WaitingProject {
   rows: number;
   tables: NamedTables;
+}
+
+/** Names of `tables` the project does not have yet in `projects`. */
+function newNames(projects: Map<string, WaitingProject>, projectId: string, tables: NamedTables): number {
+  const project = projects.get(projectId);
+  return project ? [...tables.keys()].filter((name) => !project.tables.has(name)).length : tables.size;
+}
+
+/** Adds a row's names to its project (one SQL per name, rows counted); returns how many names were new. */
+function addRow(projects: Map<string, WaitingProject>, projectId: string, tables: NamedTables): number {
+  const project = projects.get(projectId) ?? { rows: 0, tables: new Map() };
+  projects.set(projectId, project);
+  project.rows++;
+  let added = 0;
+  for (const [name, named] of tables) {
+    const kept = project.tables.get(name);
+    if (kept) kept.rows += named.rows;
+    else {
+      project.tables.set(name, { ...named });
+      added++;
+    }
+  }
+  return added;
 }
 
 /** Table names kept waiting at most; beyond, the prefix is read again after the listing (memory stays flat). */
@@ -81,31 +104,25 @@ export class PrefixLineage {
   }
 
   /**
-   * One history row. `known` says whether the project's dashboard can be looked up now; otherwise the row
-   * waits (see `settle`). Without `known`, every project is looked up at once.
+   * A page of history rows. `known` says whether a project's dashboard can be looked up now; otherwise its
+   * rows wait (see `settle`). Without `known`, every project is looked up at once. The page's dashboards and
+   * table names are asked for together first, so the batched look-ups answer many per request.
    */
-  async row(row: HistoryRow, known?: (projectId: string) => boolean): Promise<void> {
+  async rows(rows: HistoryRow[], known?: (projectId: string) => boolean): Promise<void> {
     const { counts } = this.ctx;
-    counts.queriesRead++;
-    const hex = parseHexComment(row.sql);
-    if (!hex) return;
-    counts.hexQueries++;
-    const tables = this.namesOf(row);
-    if (!known || known(hex.projectId)) return this.forProject(hex.projectId, { rows: 1, tables });
-    const project = this.waiting.get(hex.projectId) ?? { rows: 0, tables: new Map() };
-    const added = [...tables.keys()].filter((name) => !project.tables.has(name)).length;
-    if (this.waitingNames + added > (this.ctx.maxWaitingNames ?? MAX_WAITING_TABLE_NAMES)) {
-      this.overflowed = true;
-      return;
+    const ready = new Map<string, WaitingProject>();
+    for (const row of rows) {
+      counts.queriesRead++;
+      const hex = parseHexComment(row.sql);
+      if (!hex) continue;
+      counts.hexQueries++;
+      const tables = this.namesOf(row);
+      if (!known || known(hex.projectId)) addRow(ready, hex.projectId, tables);
+      else if (this.waitingNames + newNames(this.waiting, hex.projectId, tables) > (this.ctx.maxWaitingNames ?? MAX_WAITING_TABLE_NAMES)) {
+        this.overflowed = true;
+      } else this.waitingNames += addRow(this.waiting, hex.projectId, tables);
     }
-    this.waitingNames += added;
-    project.rows++;
-    for (const [name, named] of tables) {
-      const kept = project.tables.get(name);
-      if (kept) kept.rows += named.rows;
-      else project.tables.set(name, named);
-    }
-    this.waiting.set(hex.projectId, project);
+    await this.forProjects([...ready]);
   }
 
   /**
@@ -118,9 +135,7 @@ export class PrefixLineage {
       this.waiting.delete(projectId);
       this.waitingNames -= project.tables.size;
     }
-    // Projects side by side (bounded), as rows of a history page are.
-    const limit = pLimit(PROJECTS_SETTLED_AT_ONCE);
-    await Promise.all(due.map(([projectId, project]) => limit(() => this.forProject(projectId, project))));
+    await this.forProjects(due);
   }
 
   private namesOf(row: HistoryRow): NamedTables {
@@ -129,15 +144,28 @@ export class PrefixLineage {
     return new Map(tables.map((name) => [name, { sql, rows: 1 }]));
   }
 
-  private async forProject(projectId: string, project: WaitingProject): Promise<void> {
-    const target = await dashboardOf(this.ctx.conn, this.ctx.cache, this.ctx.serviceName, projectId);
-    if (!target) {
-      this.ctx.counts.projectsUnknown += project.rows;
-      return;
-    }
-    for (const [name, named] of project.tables) {
-      await this.write(target, name, await this.resolve(name, target), named, projectId);
-    }
+  /**
+   * Edges of these projects. Their dashboards are asked for all at once, then the names not already upstream
+   * of them, so the batched look-ups answer many per request; then the edges are written, projects side by
+   * side (bounded).
+   */
+  private async forProjects(projects: [string, WaitingProject][]): Promise<void> {
+    const { conn, cache, serviceName } = this.ctx;
+    const targets = await Promise.all(projects.map(([projectId]) => dashboardOf(conn, cache, serviceName, projectId)));
+    const outcomes = await Promise.all(projects.map(([, project], i) => {
+      const target = targets[i];
+      return target ? Promise.all([...project.tables.keys()].map((name) => this.resolve(name, target))) : [];
+    }));
+    const limit = pLimit(PROJECTS_AT_ONCE);
+    await Promise.all(projects.map(([projectId, project], i) => limit(async () => {
+      const target = targets[i];
+      if (!target) {
+        this.ctx.counts.projectsUnknown += project.rows;
+        return;
+      }
+      const names = [...project.tables];
+      await Promise.all(names.map(([name, named], k) => this.write(target, name, outcomes[i][k], named, projectId)));
+    })));
   }
 
   private async resolve(name: string, target: DashboardUpstream): Promise<TableOutcome> {

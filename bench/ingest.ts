@@ -53,6 +53,16 @@ export function parseOptions(argv: string[]): BenchOptions {
   return options;
 }
 
+/** OpenMetadata requests by method and path shape (names and ids collapsed), most frequent first. */
+function requestKinds(list: { method: string; path: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const { method, path } of list) {
+    const shape = path.replace(/\?.*$/, '').replace(/\/name\/[^/]+/, '/name/…').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…');
+    counts.set(`${method} ${shape}`, (counts.get(`${method} ${shape}`) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([kind, n]) => `  ${String(n).padStart(7)}  ${kind}\n`).join('');
+}
+
 function calls(list: { method: string; path: string; status: number }[], from: number): RecordedCall[] {
   return list.slice(from).map(({ method, path, status }) => ({ method, path, status }));
 }
@@ -123,6 +133,7 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
     await close();
   }
   process.stderr.write(`${label}: done in ${(wallMs / 1000).toFixed(1)} s\n`);
+  if (process.env.HEXMETA_BENCH_REQUEST_KINDS) process.stderr.write(requestKinds(ctx.world.openMetadata.requests.slice(omFrom)));
   return {
     wallMs,
     exitCode: result.code,

@@ -104,26 +104,21 @@ export class OpenMetadataClient {
   }
 
   /**
-   * Live entities of a search index whose FQN is one of `fqns`, in one request (the FQN keyword is
-   * lower-case normalised, so the match ignores case). Only ids and FQNs come back.
+   * Live entities of a search index whose `field` is one of `values`, in one request, with the source fields
+   * asked for. (FQN keywords are lower-case normalised, so an FQN matches without case; e-mails match exactly.)
    */
-  async searchByFqns(index: string, fqns: string[]): Promise<{ id: string; fullyQualifiedName: string }[]> {
-    const queryFilter = { query: { bool: { filter: [{ terms: { fullyQualifiedName: fqns } }, { term: { deleted: false } }] } } };
-    const { data } = await this.http.request<{ hits?: { hits?: { _source?: { id?: string; fullyQualifiedName?: string } }[] } }>({
+  async searchByTerms(index: string, field: string, values: string[], sourceFields: string[]): Promise<Record<string, unknown>[]> {
+    const queryFilter = { query: { bool: { filter: [{ terms: { [field]: values } }, { term: { deleted: false } }] } } };
+    const { data } = await this.http.request<{ hits?: { hits?: { _source?: Record<string, unknown> }[] } }>({
       method: 'GET',
       url: '/search/query',
       params: {
-        q: '*', index, from: 0, size: Math.min(10_000, fqns.length * 4), query_filter: JSON.stringify(queryFilter),
-        include_source_fields: ['id', 'fullyQualifiedName'], fetch_source: true, include_aggregations: false,
+        q: '*', index, from: 0, size: Math.min(10_000, values.length * 4), query_filter: JSON.stringify(queryFilter),
+        include_source_fields: sourceFields, fetch_source: true, include_aggregations: false,
       },
       paramsSerializer: { indexes: null },
     });
-    const found: { id: string; fullyQualifiedName: string }[] = [];
-    for (const hit of data?.hits?.hits ?? []) {
-      const { id, fullyQualifiedName } = hit._source ?? {};
-      if (typeof id === 'string' && typeof fullyQualifiedName === 'string') found.push({ id, fullyQualifiedName });
-    }
-    return found;
+    return (data?.hits?.hits ?? []).flatMap((hit) => (hit._source && typeof hit._source.id === 'string' ? [hit._source] : []));
   }
 
   /**
@@ -136,27 +131,6 @@ export class OpenMetadataClient {
 
   getDashboard(fqn: string, fields = 'sourceHash') {
     return this.getOrNull<DashboardEntity>(`/dashboards/name/${fqnPath(fqn)}`, { fields, include: 'all' });
-  }
-
-  /** First user (then team) whose e-mail is exactly this one, as an owner reference. */
-  async ownerByEmail(email: string): Promise<EntityReference | null> {
-    for (const [index, type, collection] of [
-      ['user_search_index', 'user', 'users'],
-      ['team_search_index', 'team', 'teams'],
-    ] as const) {
-      const { data } = await this.http.request<{ hits?: { hits?: { _source?: { fullyQualifiedName?: string } }[] } }>({
-        method: 'GET',
-        url: '/search/query',
-        params: { q: `email.keyword:${email}`, from: 0, size: 1, index },
-      });
-      for (const hit of data?.hits?.hits ?? []) {
-        const fqn = hit._source?.fullyQualifiedName;
-        if (!fqn) continue;
-        const entity = await this.getOrNull<EntityReference>(`/${collection}/name/${fqnPath(fqn)}`);
-        if (entity) return { id: entity.id, type, name: entity.name, displayName: entity.displayName };
-      }
-    }
-    return null;
   }
 
   /** One page of a service's dashboards. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RunCache, type Connected } from '../../activities/context';
 import { writeDashboards, type DashboardWrite } from '../../activities/dashboardWrites';
-import { dashboardIdOf } from '../../activities/entityIds';
+import { dashboardIdOf, ownerByEmail } from '../../activities/entityIds';
 import { OpenMetadataClient } from '../../activities/openmetadata/client';
 import { RequestGate } from '../../activities/openmetadata/gate';
 import { parsePrefix } from '../../activities/openmetadata/tables';
@@ -16,7 +16,11 @@ let server: OpenMetadataServer;
 let conn: Connected;
 
 before(async () => {
-  server = await startOpenMetadataServer({ jwt: JWT });
+  server = await startOpenMetadataServer({
+    jwt: JWT,
+    users: Array.from({ length: 40 }, (_, i) => ({ name: `user${i}`, email: `user${i}@acme.example`, displayName: `User ${i}` })),
+    teams: [{ name: 'finance', email: 'finance@acme.example' }],
+  });
   const openMetadata = new OpenMetadataClient({ hostPort: server.url, jwtToken: JWT, gate: new RequestGate({ maxConcurrency: 8 }) });
   // Only the OpenMetadata client is used by the code under test.
   conn = { openMetadata } as unknown as Connected;
@@ -87,5 +91,20 @@ describe('batched table look-ups', () => {
     assert.equal(found[30]?.fullyQualifiedName, 'wh.db.s.Mixed');
     assert.equal(found[31], null);
     assert.deepEqual(requestsSince(from), ['GET /v1/search/query', 'GET /v1/tables/name/wh.db.s.absent']);
+  });
+});
+
+describe('batched owner look-ups', () => {
+  it('finds the users of many e-mails with one search, teams with a second, and matches e-mails exactly', async () => {
+    const cache = new RunCache();
+    const from = server.requests.length;
+    const emails = [...Array.from({ length: 40 }, (_, i) => `user${i}@acme.example`), 'finance@acme.example', 'User1@acme.example', 'nobody@acme.example'];
+    const owners = await Promise.all(emails.map((email) => ownerByEmail(conn, cache, email)));
+    assert.deepEqual(owners.slice(0, 40).map((o) => [o?.type, o?.name, o?.displayName]), Array.from({ length: 40 }, (_, i) => ['user', `user${i}`, `User ${i}`]));
+    assert.deepEqual([owners[40]?.type, owners[40]?.name], ['team', 'finance']);
+    assert.equal(owners[41], null, 'e-mails match with their case');
+    assert.equal(owners[42], null);
+    assert.deepEqual(requestsSince(from), ['GET /v1/search/query', 'GET /v1/search/query']);
+    assert.deepEqual(server.requests.slice(from).map((r) => r.query.index), ['user_search_index', 'team_search_index']);
   });
 });

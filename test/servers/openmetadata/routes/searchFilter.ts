@@ -4,7 +4,7 @@ import { ApiError } from '../apiError';
 import type { Json } from '../types';
 
 /** Keyword fields indexed with OpenMetadata's lower-case normaliser (matched without case). */
-const NORMALISED_FIELDS = new Set(['fullyQualifiedName', 'name', 'email']);
+const NORMALISED_FIELDS = new Set(['fullyQualifiedName', 'name']);
 
 export type DocumentTest = (doc: Json) => boolean;
 
