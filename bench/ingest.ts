@@ -1,6 +1,9 @@
 // `npm run bench`: one full ingestion of workload W1 and one unchanged re-run (W2) on a real Temporal dev
 // server with a `hexmeta worker` child process, printed as one fixed table.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { cliEnv, runCli, startWorkerProcess } from '../test/support/cli';
 import { startDevServer, temporalClient } from '../test/support/temporal';
@@ -101,7 +104,9 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   const omFrom = ctx.world.openMetadata.requests.length;
   // Run as the README advises for workers: a capped V8 heap, collected before it grows far.
   const heapCap = ctx.workerHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${ctx.workerHeapMb}` } : {};
-  const worker = await startWorkerProcess({ ...ctx.env, ...heapCap }, ctx.taskQueue);
+  // HEXMETA_BENCH_DETAILS: the worker logs every API call, kept in a file per run.
+  const details = process.env.HEXMETA_BENCH_DETAILS ? { HEXMETA_LOG_LEVEL: 'DEBUG' } : {};
+  const worker = await startWorkerProcess({ ...ctx.env, ...heapCap, ...details }, ctx.taskQueue);
   const rss = watchPeakRss(worker.pid!);
   process.stderr.write(`${label}: running…\n`);
   const started = Date.now();
@@ -113,6 +118,11 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   }
   const wallMs = Date.now() - started;
   const workerOutput = await worker.output;
+  if (process.env.HEXMETA_BENCH_DETAILS) {
+    const file = join(tmpdir(), `hexmeta-bench-${label.split(' ')[0]}.log`);
+    writeFileSync(file, workerOutput.stderr);
+    process.stderr.write(`${label}: worker log in ${file}\n`);
+  }
   const workerPeakRssBytes = rss.stop();
   if (result.code !== 0) process.stderr.write(`${label}: ingest exited ${result.code}\n${result.stderr.slice(-4000)}\n${workerOutput.stderr.slice(-4000)}\n`);
   let summary: any = null;
@@ -133,7 +143,7 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
     await close();
   }
   process.stderr.write(`${label}: done in ${(wallMs / 1000).toFixed(1)} s\n`);
-  if (process.env.HEXMETA_BENCH_REQUEST_KINDS) process.stderr.write(requestKinds(ctx.world.openMetadata.requests.slice(omFrom)));
+  if (process.env.HEXMETA_BENCH_DETAILS) process.stderr.write(requestKinds(ctx.world.openMetadata.requests.slice(omFrom)));
   return {
     wallMs,
     exitCode: result.code,

@@ -62,6 +62,30 @@ export function activitySpanMs(events: HistoryEvent[], activityType: string): nu
   return first !== null && last !== null ? last - first : null;
 }
 
+/** Per activity type: when its first task was scheduled and its last closed, in seconds from the run's start. */
+export function activityTimeline(events: HistoryEvent[]): string {
+  const start = events.length ? eventMs(events[0]) : 0;
+  const typeOf = new Map<string, string>();
+  const spans = new Map<string, { first: number; last: number; tasks: number }>();
+  for (const event of events) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name) {
+      const type = scheduled.activityType.name;
+      typeOf.set(String(event.eventId), type);
+      const span = spans.get(type) ?? { first: eventMs(event) - start, last: 0, tasks: 0 };
+      span.tasks++;
+      spans.set(type, span);
+      continue;
+    }
+    const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+    const type = closed ? typeOf.get(String(closed.scheduledEventId)) : undefined;
+    if (type) spans.get(type)!.last = eventMs(event) - start;
+  }
+  const end = events.length ? eventMs(events[events.length - 1]) - start : 0;
+  return [...spans].map(([type, s]) => `  ${type.padEnd(24)} x${String(s.tasks).padEnd(4)} ${(s.first / 1000).toFixed(2)} s → ${(s.last / 1000).toFixed(2)} s\n`).join('')
+    + `  ${'workflow'.padEnd(24)}       0.00 s → ${(end / 1000).toFixed(2)} s\n`;
+}
+
 /**
  * History events of every run of the latest continue-as-new chain of `workflowId`, walking back from the
  * newest run through each first event's `continuedExecutionRunId`.
@@ -77,6 +101,7 @@ export async function chainHistory(client: Client, workflowId: string): Promise<
     runs++;
     events += all.length;
     lineageMs ??= activitySpanMs(all, 'lineageForPrefix');
+    if (process.env.HEXMETA_BENCH_DETAILS) process.stderr.write(activityTimeline(all));
     const previous = all[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
     if (!previous) return { runs, events, lineageMs };
     runId = previous;

@@ -9,11 +9,37 @@ export function included(entity: Json, include: string): boolean {
   return include === 'all' || (include === 'deleted' ? entity.deleted === true : entity.deleted !== true);
 }
 
+/** Lineage edges keyed `fromId|toId`, indexed by either end so a lineage read does not visit every edge. */
+export class EdgeMap extends Map<string, LineageEdgeView> {
+  private readonly ends = new Map<string, Set<string>>();
+
+  override set(key: string, edge: LineageEdgeView): this {
+    for (const id of [edge.fromId, edge.toId]) this.ends.set(id, (this.ends.get(id) ?? new Set()).add(key));
+    return super.set(key, edge);
+  }
+
+  override delete(key: string): boolean {
+    const edge = this.get(key);
+    if (edge) for (const id of [edge.fromId, edge.toId]) this.ends.get(id)?.delete(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.ends.clear();
+    super.clear();
+  }
+
+  /** Edges with `id` at either end. */
+  touching(id: string): LineageEdgeView[] {
+    return [...(this.ends.get(id) ?? [])].flatMap((key) => this.get(key) ?? []);
+  }
+}
+
 export class EntityStore {
   /** hostPort including /api; known once the server listens, and used for every href. */
   apiUrl = '';
   /** Keyed `fromId|toId`. */
-  readonly edges = new Map<string, LineageEdgeView>();
+  readonly edges = new EdgeMap();
   private readonly byId = new Map<string, Json>();
   private readonly types = new Map<string, string>();
   private readonly fqnIndex = new Map<string, Map<string, string>>();
@@ -44,7 +70,7 @@ export class EntityStore {
     this.fqnIndex.get(this.types.get(id)!)?.delete(entity.fullyQualifiedName);
     this.byId.delete(id);
     this.types.delete(id);
-    for (const [key, edge] of this.edges) if (edge.fromId === id || edge.toId === id) this.edges.delete(key);
+    for (const edge of this.edges.touching(id)) this.edges.delete(`${edge.fromId}|${edge.toId}`);
   }
 
   get(id: string): Json | undefined {

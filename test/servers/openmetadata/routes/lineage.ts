@@ -75,7 +75,8 @@ function lineageGraph(store: EntityStore, root: Json, query: URLSearchParams): R
     let frontier = new Set<string>([root.id]);
     for (let level = 0; level < maxDepth && frontier.size > 0; level++) {
       const next = new Set<string>();
-      for (const edge of store.edges.values()) {
+      const edges = [...new Set([...frontier].flatMap((id) => store.edges.touching(id)))];
+      for (const edge of edges) {
         const [near, far] = direction === 'up' ? [edge.toId, edge.fromId] : [edge.fromId, edge.toId];
         const farEntity = store.get(far);
         if (!frontier.has(near) || !farEntity) continue;
