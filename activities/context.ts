@@ -74,10 +74,10 @@ export class RunCache {
   /** When this worker last started or finished a page of the listing. */
   lastPageAt = Date.now();
   /**
-   * Dashboards this run created (project id -> dashboard id, found once it is needed): nothing fed them
-   * before this run.
+   * Dashboards this run created (project id -> dashboard id, or how to find it once it is needed): nothing
+   * fed them before this run.
    */
-  readonly createdDashboards = new Map<string, () => Promise<string | null>>();
+  readonly createdDashboards = new Map<string, string | (() => Promise<string | null>)>();
   /** Batched look-ups by FQN (see entityIds.ts), made on first use. */
   tableSearch: DataLoader<string, FoundEntity[]> | null = null;
   dashboardSearch: DataLoader<string, FoundEntity[]> | null = null;

@@ -24,15 +24,24 @@ export function emptyLineageCounts(): LineageCounts {
  * The project's live dashboard and the entities already upstream of it, from one lineage read (a soft-deleted
  * or missing dashboard is a 404 there, hence null).
  */
-export function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<DashboardUpstream | null> {
+export async function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<DashboardUpstream | null> {
+  // Created by this run on this worker: only this run's edges (claimed) can feed it, so there is nothing to
+  // read, and nothing per dashboard to keep beyond its id.
+  const created = cache.createdDashboards.get(projectId);
+  if (created !== undefined) {
+    const id = typeof created === 'string' ? created : await created();
+    if (id) {
+      cache.createdDashboards.set(projectId, id);
+      return { dashboard: { id, type: 'dashboard' }, upstream: NOTHING_UPSTREAM, upstreamTables: [] };
+    }
+  }
   return remember(cache.dashboards, projectId, async () => {
-    // Created by this run on this worker: its id is known, and only this run's edges (claimed) can feed it.
-    const createdId = await cache.createdDashboards.get(projectId)?.();
-    if (createdId) return { dashboard: { id: createdId, type: 'dashboard' }, upstream: new Set<string>(), upstreamTables: [] };
     const lineage = await conn.openMetadata.getLineageByName('dashboard', buildFqn(serviceName, projectId), 1, 0);
     return lineage ? dashboardUpstream(lineage) : null;
   });
 }
+
+const NOTHING_UPSTREAM: ReadonlySet<string> = new Set();
 
 /** What one extracted name came to: a table inside the prefix, one outside it, or none. */
 type TableOutcome = { table: EntityReference } | { outside: true } | { unresolved: true };
