@@ -226,6 +226,22 @@ describe('OpenMetadata double', () => {
     assert.equal((await call(server, 'GET', '/teams/name/Finance')).status, 200);
   });
 
+  it('filters search hits with query_filter (bool, term, terms), narrows _source, and refuses what it does not know', async () => {
+    server.addDatabaseService('wh', 'Snowflake');
+    for (const name of ['A', 'b', 'c']) server.addTable(`wh.db.s.${name}`);
+    const search = (filter: unknown, extra = '') => call(server, 'GET',
+      `/search/query?q=*&index=table_search_index&size=10&query_filter=${encodeURIComponent(JSON.stringify(filter))}${extra}`);
+    const terms = await search({ query: { bool: { filter: [{ terms: { fullyQualifiedName: ['wh.db.s.a', 'WH.DB.S.B', 'wh.db.s.zz'] } }, { term: { deleted: false } }] } } },
+      '&include_source_fields=id&include_source_fields=fullyQualifiedName');
+    assert.deepEqual(terms.body.hits.hits.map((h: any) => h._source.fullyQualifiedName).sort(), ['wh.db.s.A', 'wh.db.s.b']);
+    assert.deepEqual(Object.keys(terms.body.hits.hits[0]._source).sort(), ['fullyQualifiedName', 'id']);
+    const without = await search({ bool: { should: [{ term: { fullyQualifiedName: { value: 'wh.db.s.c' } } }], must_not: [{ match_all: {} }] } });
+    assert.equal(without.body.hits.hits.length, 0);
+    assert.equal((await search({ query: { fuzzy: { name: 'a' } } })).status, 400);
+    assert.equal((await call(server, 'GET', '/search/query?q=*&query_filter=%7Bnot-json')).status, 400);
+    assert.equal((await search({ query: { match_all: {} } }, '&from=9995&size=10')).status, 400);
+  });
+
   it('finds tables by case-insensitive FQN wildcard and serves the database service unmasked', async () => {
     server.addDatabaseService('snow', 'Snowflake', { type: 'Snowflake', username: 'svc', password: 'pw', account: 'acme' });
     server.addTable('snow.ANALYTICS.FINANCE.FCT_INVOICES', { columns: ['ID', 'AMOUNT'] });
