@@ -71,6 +71,8 @@ export class RunCache {
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
   /** The listing has ended (on this worker): no further dashboard will be created by this run. */
   listingDone = false;
+  /** Bytes of history rows this run's lineage activities on this worker keep waiting for their dashboards. */
+  waitingBytes = 0;
   /** When this worker last started or finished a page of the listing. */
   lastPageAt = Date.now();
   /**

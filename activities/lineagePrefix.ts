@@ -63,36 +63,52 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     maxWaitingNames: Number(process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES) || undefined,
   });
   const known = input.whileListing ? await listedSoFar(conn, cache, input) : undefined;
-  try {
-    do {
-      const page = await source.readPage(input.window, cursor, HISTORY_PAGE_SIZE);
-      await lineage.rows(page.rows, known);
-      cursor = page.next;
-      context.heartbeat({ cursor, counts } satisfies ResumePoint);
-    } while (cursor);
-  } catch (error) {
-    if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
-      warn(prefix.service, `no lineage from this warehouse: ${error.message}`);
-      return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
-    }
-    throw error;
-  } finally {
-    await source.close().catch(() => undefined);
-  }
-  if (lineage.overflowed) return { prefix: input.prefix, dialect: source.dialect, counts, warnings, incomplete: true };
-  if (known) {
-    // The history is read; write waiting rows as this worker's pages create their dashboards.
-    while (lineage.waitingProjects > 0 && !cache.listingDone) {
-      if (Date.now() - cache.lastPageAt > LISTING_SILENCE_MS) {
-        return { prefix: input.prefix, dialect: source.dialect, counts, warnings, incomplete: true };
-      }
+  const incomplete = { prefix: input.prefix, dialect: source.dialect, counts, warnings, incomplete: true };
+  /** Writes waiting rows as this worker's pages create their dashboards, until `enough`; false: the listing runs elsewhere. */
+  const settleUntil = async (enough: () => boolean): Promise<boolean> => {
+    while (!enough() && !cache.listingDone) {
+      if (Date.now() - cache.lastPageAt > LISTING_SILENCE_MS) return false;
       await sleep(SETTLE_EVERY_MS);
-      context.heartbeat({ cursor: null, counts } satisfies ResumePoint);
-      await lineage.settle(known, false);
+      context.heartbeat({ cursor, counts } satisfies ResumePoint);
+      await lineage.settle(known!, false);
     }
-    await lineage.settle(known, true);
+    return true;
+  };
+  try {
+    try {
+      do {
+        const page = await source.readPage(input.window, cursor, HISTORY_PAGE_SIZE);
+        // Once the listing is over, a project not listed has no dashboard to wait for.
+        await lineage.rows(page.rows, cache.listingDone ? undefined : known);
+        cursor = page.next;
+        context.heartbeat({ cursor, counts } satisfies ResumePoint);
+        // Past the budget, read on only as the listing frees waiting rows: memory stays flat at any size.
+        if (known && cursor && !(await settleUntil(() => cache.waitingBytes <= waitingBudgetBytes()))) return incomplete;
+      } while (cursor);
+    } catch (error) {
+      if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
+        warn(prefix.service, `no lineage from this warehouse: ${error.message}`);
+        return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+      }
+      throw error;
+    } finally {
+      await source.close().catch(() => undefined);
+    }
+    if (lineage.overflowed) return incomplete;
+    if (known) {
+      // The history is read; write the waiting rows as their dashboards are created.
+      if (!(await settleUntil(() => lineage.waitingProjects === 0))) return incomplete;
+      await lineage.settle(known, true);
+    }
+    return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+  } finally {
+    lineage.release();
   }
-  return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+}
+
+/** Bytes of history rows a run may keep waiting on one worker (HEXMETA_LINEAGE_WAITING_MB, default 16 MiB). */
+export function waitingBudgetBytes(): number {
+  return (Number(process.env.HEXMETA_LINEAGE_WAITING_MB) || 16) * 2 ** 20;
 }
 
 /**

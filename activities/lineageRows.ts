@@ -53,7 +53,12 @@ type NamedTables = Map<string, { sql: string; rows: number }>;
 interface WaitingProject {
   rows: number;
   tables: NamedTables;
+  /** Roughly what they hold in memory. */
+  bytes: number;
 }
+
+/** Memory of a kept table name besides its text: map entry, record, count. */
+const BYTES_PER_NAME = 96;
 
 /** Names of `tables` the project does not have yet in `projects`. */
 function newNames(projects: Map<string, WaitingProject>, projectId: string, tables: NamedTables): number {
@@ -61,21 +66,27 @@ function newNames(projects: Map<string, WaitingProject>, projectId: string, tabl
   return project ? [...tables.keys()].filter((name) => !project.tables.has(name)).length : tables.size;
 }
 
-/** Adds a row's names to its project (one SQL per name, rows counted); returns how many names were new. */
-function addRow(projects: Map<string, WaitingProject>, projectId: string, tables: NamedTables): number {
-  const project = projects.get(projectId) ?? { rows: 0, tables: new Map() };
+/**
+ * Adds a row's names to its project (one SQL per name, rows counted); returns how many names were new and the
+ * bytes they hold (the row's SQL is kept once, for all its new names).
+ */
+function addRow(projects: Map<string, WaitingProject>, projectId: string, tables: NamedTables): { added: number; bytes: number } {
+  const project = projects.get(projectId) ?? { rows: 0, tables: new Map(), bytes: 0 };
   projects.set(projectId, project);
   project.rows++;
   let added = 0;
+  let bytes = 0;
   for (const [name, named] of tables) {
     const kept = project.tables.get(name);
     if (kept) kept.rows += named.rows;
     else {
       project.tables.set(name, { ...named });
+      bytes += (added === 0 ? named.sql.length : 0) + name.length + BYTES_PER_NAME;
       added++;
     }
   }
-  return added;
+  project.bytes += bytes;
+  return { added, bytes };
 }
 
 /** Table names kept waiting at most; beyond, the prefix is read again after the listing (memory stays flat). */
@@ -102,6 +113,7 @@ export interface RowContext {
 export class PrefixLineage {
   private readonly waiting = new Map<string, WaitingProject>();
   private waitingNames = 0;
+  private waitingBytes = 0;
   /** Rows were dropped instead of kept waiting: the result is incomplete. */
   overflowed = false;
 
@@ -110,6 +122,19 @@ export class PrefixLineage {
   /** Projects whose rows wait for their dashboard. */
   get waitingProjects(): number {
     return this.waiting.size;
+  }
+
+  /** Counts bytes of waiting rows here and in the run's total on this worker (see `waitingBytes`). */
+  private holding(bytes: number): void {
+    this.waitingBytes += bytes;
+    this.ctx.cache.waitingBytes += bytes;
+  }
+
+  /** Forgets the waiting rows (the attempt ends without writing them), giving their bytes back. */
+  release(): void {
+    this.waiting.clear();
+    this.waitingNames = 0;
+    this.holding(-this.waitingBytes);
   }
 
   /**
@@ -129,7 +154,11 @@ export class PrefixLineage {
       if (!known || known(hex.projectId)) addRow(ready, hex.projectId, tables);
       else if (this.waitingNames + newNames(this.waiting, hex.projectId, tables) > (this.ctx.maxWaitingNames ?? MAX_WAITING_TABLE_NAMES)) {
         this.overflowed = true;
-      } else this.waitingNames += addRow(this.waiting, hex.projectId, tables);
+      } else {
+        const { added, bytes } = addRow(this.waiting, hex.projectId, tables);
+        this.waitingNames += added;
+        this.holding(bytes);
+      }
     }
     await this.forProjects([...ready]);
   }
@@ -143,6 +172,7 @@ export class PrefixLineage {
     for (const [projectId, project] of due) {
       this.waiting.delete(projectId);
       this.waitingNames -= project.tables.size;
+      this.holding(-project.bytes);
     }
     await this.forProjects(due);
   }

@@ -135,7 +135,8 @@ export class OpenMetadataClient {
 
   /** One page of a service's dashboards. */
   async listDashboards(service: string, after: string | null, limit = 100, include = 'non-deleted', fields = 'sourceHash') {
-    const params: Record<string, unknown> = { service, limit, include, fields };
+    const params: Record<string, unknown> = { service, limit, include };
+    if (fields) params.fields = fields;
     if (after) params.after = after;
     const { data } = await this.http.request<{ data: DashboardEntity[]; paging?: { after?: string } }>({
       method: 'GET', url: '/dashboards', params,

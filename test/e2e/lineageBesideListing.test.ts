@@ -5,7 +5,7 @@ import { makeWorkspace } from '../servers/hexServer';
 import { mariadbConnection, runMariadb, runTag, serviceEnv, withTrailingHexComment } from '../support/databases';
 import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
 import { stopSuiteTemporal } from '../support/temporal';
-import { startWorld, type World } from '../support/world';
+import { HEX_TOKEN, startWorld, type World } from '../support/world';
 
 /*
  * Lineage runs beside the listing: edges of projects already listed are written while Hex still paces the
@@ -104,6 +104,66 @@ test('past the bound on waiting rows, the prefix is read again after the listing
     assert.equal(lineageActivities.length, 2, 'beside the listing, then again after it');
   } finally {
     delete process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES;
+    await other.close();
+  }
+});
+
+test('past the memory budget for waiting rows, history is read on only as the listing frees them', async () => {
+  const budgetTable = `budget_${tag}`;
+  // Slow pages, so that edges written as soon as their dashboards exist would come before the last page.
+  const other = await startWorld({ projects, serviceName: `${SERVICE}_budget`, hex: { latencyMs: 1500 } });
+  try {
+    // The listing's order, from the Hex stand-in itself: the first page and the last.
+    const listed: string[] = [];
+    let after: string | undefined;
+    do {
+      const response = await fetch(`${other.hex.url}/api/v1/projects?limit=100${after ? `&after=${after}` : ''}`, { headers: { Authorization: `Bearer ${HEX_TOKEN}` } });
+      const page = await response.json() as { values: { id: string }[]; pagination: { after?: string | null } };
+      listed.push(...page.values.map((p) => p.id));
+      after = page.pagination.after ?? undefined;
+    } while (after);
+    const firstPage = listed.slice(0, 100);
+    const lastPage = listed.slice(-100);
+    // The first history page (500 rows) is all projects listed last; the second, projects listed first.
+    await runMariadb(maria, [
+      `CREATE TABLE ${budgetTable} (id INT, n INT)`,
+      ...lastPage.flatMap((id, i) => Array.from({ length: 5 }, (_, k) => withTrailingHexComment(`SELECT id FROM ${budgetTable} WHERE n = ${i * 5 + k}`, id))),
+      ...firstPage.map((id, i) => withTrailingHexComment(`SELECT id FROM ${budgetTable} WHERE n = ${1000 + i}`, id)),
+    ]);
+    other.openMetadata.addDatabaseService('maria_beside', 'MariaDB', mariadbConnection(maria, '*********'));
+    const table = other.openMetadata.addTable(`maria_beside.default.${maria.database}.${budgetTable}`).id;
+    const configPath = other.writeConfig((doc) => {
+      doc.source.serviceConnection.config.hostPort = other.hex.url;
+      doc.workflowConfig.openMetadataServerConfig.hostPort = other.openMetadata.url;
+      doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: ['maria_beside'] };
+      doc.hexmeta = { lookbackDays: 1, usage: false };
+      doc.warehouses = { maria_beside: mariadbConnection(maria, `\${${PASSWORD_VARIABLE}}`) };
+      doc.queryHistory = { maria_beside: { marker: budgetTable } };
+    });
+    // About 10 KB: the first history page's rows (100 projects) are past it.
+    process.env.HEXMETA_LINEAGE_WAITING_MB = '0.01';
+    const env = { ...other.secretsEnv, [PASSWORD_VARIABLE]: maria.password };
+    const result = await runIngestion({ client: worker.client, source: configPath, taskQueue: TASK_QUEUE, env, fullHistory: true });
+    const counts = result.lineage[0].counts!;
+    assert.equal(counts.hexQueries, 600);
+    assert.equal(counts.edgesWritten, 200);
+    const dashboards = new Map(other.openMetadata.dashboards().map((d) => [d.name, d.id]));
+    const edges = other.openMetadata.lineageEdges().map((e) => `${e.fromId}>${e.toId}`).sort();
+    assert.deepEqual(edges, [...lastPage, ...firstPage].map((id) => `${table}>${dashboards.get(id)}`).sort());
+    // No second reading of the prefix: the rows were held back, not dropped.
+    const history = await worker.client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}_budget`).fetchHistory();
+    assert.equal((history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'lineageForPrefix').length, 1);
+    // The second history page was read only once the last listing page had freed the first page's rows.
+    const pages = other.hex.requests.filter((r) => r.path.endsWith('/projects') && r.query.limit === '100' && r.status === 200);
+    const lastPageAskedAt = pages[pages.length - 1].receivedAt;
+    const firstPageDashboards = new Set(firstPage.map((id) => dashboards.get(id)));
+    const writes = other.openMetadata.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/v1/lineage')
+      && firstPageDashboards.has((r.body as any).edge.toEntity.id));
+    assert.equal(writes.length, 100);
+    assert.ok(writes.every((w) => w.receivedAt >= lastPageAskedAt), `an edge of the first page written ${lastPageAskedAt - Math.min(...writes.map((w) => w.receivedAt))} ms before the last page was asked for`);
+  } finally {
+    delete process.env.HEXMETA_LINEAGE_WAITING_MB;
+    await runMariadb(maria, [`DROP TABLE IF EXISTS ${budgetTable}`]).catch(() => undefined);
     await other.close();
   }
 });
