@@ -103,7 +103,9 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   const hexFrom = ctx.world.hex.requests.length;
   const omFrom = ctx.world.openMetadata.requests.length;
   // Run as the README advises for workers: a capped V8 heap, collected before it grows far.
-  const heapCap = ctx.workerHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${ctx.workerHeapMb}` } : {};
+  // HEXMETA_BENCH_WORKER_NODE_OPTIONS adds flags for the worker's Node (e.g. --trace-gc with details).
+  const nodeOptions = [ctx.workerHeapMb ? `--max-old-space-size=${ctx.workerHeapMb}` : '', process.env.HEXMETA_BENCH_WORKER_NODE_OPTIONS ?? ''].join(' ').trim();
+  const heapCap = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
   // HEXMETA_BENCH_DETAILS: the worker logs every API call, kept in a file per run.
   const details = process.env.HEXMETA_BENCH_DETAILS ? { HEXMETA_LOG_LEVEL: 'DEBUG' } : {};
   const worker = await startWorkerProcess({ ...ctx.env, ...heapCap, ...details }, ctx.taskQueue);
@@ -120,7 +122,7 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   const workerOutput = await worker.output;
   if (process.env.HEXMETA_BENCH_DETAILS) {
     const file = join(tmpdir(), `hexmeta-bench-${label.split(' ')[0]}.log`);
-    writeFileSync(file, workerOutput.stderr);
+    writeFileSync(file, `${workerOutput.stderr}\n${workerOutput.stdout}`);
     process.stderr.write(`${label}: worker log in ${file}\n`);
   }
   const workerPeakRssBytes = rss.stop();
