@@ -109,7 +109,7 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   // HEXMETA_BENCH_DETAILS: the worker logs every API call, kept in a file per run.
   const details = process.env.HEXMETA_BENCH_DETAILS ? { HEXMETA_LOG_LEVEL: 'DEBUG' } : {};
   const worker = await startWorkerProcess({ ...ctx.env, ...heapCap, ...details }, ctx.taskQueue);
-  const rss = watchPeakRss(worker.pid!);
+  const rss = watchPeakRss(worker.pid!, 500, (line) => process.stderr.write(`${label}: ${line}`));
   process.stderr.write(`${label}: running…\n`);
   const started = Date.now();
   let result;

@@ -13,11 +13,18 @@ export function peakRssBytes(pid: number, readStatus: (path: string) => string =
 }
 
 /** Samples VmHWM while the process lives: the kernel keeps the peak, the last readable value wins. */
-export function watchPeakRss(pid: number, everyMs = 500): { stop(): number | null } {
+export function watchPeakRss(pid: number, everyMs = 500, onMinute?: (line: string) => void): { stop(): number | null } {
   let peak = peakRssBytes(pid);
+  const started = Date.now();
+  let minutes = 0;
   const timer = setInterval(() => {
     const now = peakRssBytes(pid);
     if (now !== null && (peak === null || now > peak)) peak = now;
+    // A line a minute shows when the peak was reached (progress on stderr, not part of the table).
+    if (onMinute && Date.now() - started >= (minutes + 1) * 60_000) {
+      minutes++;
+      onMinute(`worker peak RSS after ${minutes} min: ${peak === null ? '-' : (peak / 2 ** 20).toFixed(0)} MiB\n`);
+    }
   }, everyMs);
   return {
     stop() {
