@@ -50,6 +50,20 @@ test('a write with another body is foreign and leaves the clean one lost; delete
   assert.equal([...chaos.values()].find((e) => e.method === 'DELETE')?.kind, 'dashboards');
 });
 
+test('a bulk write counts as the single PUTs it stands for, however the dashboards were batched', () => {
+  const names = new Map([[OWNER_A, 'user:maria']]);
+  const item = (name: string) => ({ name, service: 'hex', owners: [{ id: OWNER_A, type: 'user' }], sourceHash: name });
+  const clean = writeLedger([request('PUT', '/api/v1/dashboards/bulk', [item('p1'), item('p2'), item('p3')])], 0, names);
+  const chaos = writeLedger([
+    request('PUT', '/api/v1/dashboards/bulk', [item('p1')]),
+    request('PUT', '/api/v1/dashboards/bulk', [item('p2'), item('p3')]),
+    request('PUT', '/api/v1/dashboards/bulk', [item('p3')]),
+  ], 0, names);
+  const comparison = compareWrites(clean, chaos);
+  assert.deepEqual([comparison.cleanWrites, comparison.chaosWrites, comparison.lost, comparison.foreign], [3, 4, [], []]);
+  assert.deepEqual(comparison.extraByKind, { 'PUT dashboards': 1 });
+});
+
 test('repeated names the keys that occur more than once', () => {
   assert.deepEqual(repeated(['a1', 'b1', 'a2'], (item) => item[0]), ['a']);
 });

@@ -87,12 +87,19 @@ export function writeLedger(requests: RecordedRequest[], since: number, namesByI
   const ledger = new Map<string, WriteEntry>();
   for (const request of requests.slice(since)) {
     if (!WRITE_METHODS.has(request.method) || request.status < 200 || request.status >= 300) continue;
-    const path = named(request.path);
-    const key = `${request.method} ${path} ${named(JSON.stringify(withoutSourceHash(request.body)))}`;
-    const kind = request.path.replace(/^\/api\/v1\//, '').split('/').filter((part) => !WHOLE_UUID.test(part)).join('/');
-    const entry = ledger.get(key) ?? { method: request.method, kind, count: 0 };
-    entry.count++;
-    ledger.set(key, entry);
+    // A bulk write is counted as the single PUTs it stands for: which dashboards share a batch depends on
+    // what earlier attempts wrote already.
+    const bulk = /\/bulk$/.test(request.path) && Array.isArray(request.body);
+    const writes: [string, unknown][] = bulk
+      ? (request.body as unknown[]).map((item) => [request.path.replace(/\/bulk$/, ''), item])
+      : [[request.path, request.body]];
+    for (const [rawPath, body] of writes) {
+      const key = `${request.method} ${named(rawPath)} ${named(JSON.stringify(withoutSourceHash(body)))}`;
+      const kind = rawPath.replace(/^\/api\/v1\//, '').split('/').filter((part) => !WHOLE_UUID.test(part)).join('/');
+      const entry = ledger.get(key) ?? { method: request.method, kind, count: 0 };
+      entry.count++;
+      ledger.set(key, entry);
+    }
   }
   return ledger;
 }
