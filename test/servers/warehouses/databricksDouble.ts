@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { firstIndex } from './sortedSearch';
 
 /**
  * A local stand-in for Databricks' `GET /api/2.0/sql/history/queries`, speaking its JSON: query
@@ -114,18 +115,6 @@ const collator = new Intl.Collator();
 /** Newest first, then by query id as `localeCompare` orders it (a default collator is what it uses). */
 function newestFirst(a: DatabricksQuery, b: DatabricksQuery): number {
   return b.query_start_time_ms - a.query_start_time_ms || collator.compare(a.query_id, b.query_id);
-}
-
-/** The first index whose item satisfies `test`, for a test that is false up to some index and true from it on. */
-function firstIndex<T>(items: T[], test: (item: T) => boolean): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (test(items[mid])) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 function handle(

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { readJsonBody } from './jsonBody';
+import { firstIndex } from './sortedSearch';
 
 /**
  * A local stand-in for Snowflake's REST protocol as snowflake-sdk speaks it:
@@ -338,18 +339,6 @@ class History {
     }
     return entries;
   }
-}
-
-/** The first index whose item satisfies `test`, for a test that is false up to some index and true from it on. */
-function firstIndex<T>(items: T[], test: (item: T) => boolean): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (test(items[mid])) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 function bindValues(sqlText: string, bindings: Record<string, Bind>): string[] {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Parser } from 'node-sql-parser';
+import { firstIndex } from './sortedSearch';
 
 /**
  * A local stand-in for a Trino coordinator speaking the client REST protocol: `POST /v1/statement` answers
@@ -314,18 +315,6 @@ function above(row: Row, bound: Bound): boolean {
 function below(row: Row, bound: Bound): boolean {
   const byCreated = compare(row.created, bound.created);
   return byCreated < 0 || (byCreated === 0 && bound.inclusive);
-}
-
-/** The first index whose item satisfies `test`, for a test that is false up to some index and true from it on. */
-function firstIndex<T>(items: T[], test: (item: T) => boolean): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (test(items[mid])) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 function stats(state: string): Record<string, unknown> {
