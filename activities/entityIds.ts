@@ -13,7 +13,8 @@ export interface FoundEntity {
   fullyQualifiedName: string;
 }
 
-function batched(load: (fqns: readonly string[]) => Promise<FoundEntity[][]>): DataLoader<string, FoundEntity[]> {
+/** Keys asked for together (within the window, up to the batch size) go to `load` at once; nothing is cached here. */
+function batched<V>(load: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
   return new DataLoader(load, { cache: false, maxBatchSize: BATCH_SIZE, batchScheduleFn: (run) => setTimeout(run, BATCH_WINDOW_MS) });
 }
 
@@ -74,8 +75,6 @@ async function ownersByEmail(conn: Connected, emails: readonly string[]): Promis
 
 /** The first user (then team) whose e-mail is exactly this one, as an owner reference. */
 export function ownerByEmail(conn: Connected, cache: RunCache, email: string): Promise<EntityReference | null> {
-  cache.ownerSearch ??= new DataLoader((emails) => ownersByEmail(conn, emails), {
-    cache: false, maxBatchSize: BATCH_SIZE, batchScheduleFn: (run) => setTimeout(run, BATCH_WINDOW_MS),
-  });
+  cache.ownerSearch ??= batched((emails) => ownersByEmail(conn, emails));
   return cache.ownerSearch.load(email);
 }
