@@ -77,11 +77,14 @@ test('edges are written while the listing still runs, and no dashboard is looked
   assert.deepEqual(lineageReads.map((r) => r.status), []);
 });
 
-test('past the bound on waiting rows, the prefix is read again after the listing, with the same result', async () => {
-  // A second service over the same workspace and history; at most 5 table names may wait.
-  const other = await startWorld({ projects, serviceName: `${SERVICE}_bounded`, hex: { latencyMs: 300 } });
+/**
+ * A second service over the same workspace, with its own Hex and OpenMetadata stand-ins: `table` registered in
+ * OpenMetadata, and a workflow file reading the MariaDB history marked with `marker`.
+ */
+async function startOtherWorld(suffix: string, hexLatencyMs: number, table: string, marker: string) {
+  const other = await startWorld({ projects, serviceName: `${SERVICE}_${suffix}`, hex: { latencyMs: hexLatencyMs } });
   other.openMetadata.addDatabaseService('maria_beside', 'MariaDB', mariadbConnection(maria, '*********'));
-  const otherTable = other.openMetadata.addTable(`maria_beside.default.${maria.database}.${orders}`).id;
+  const tableId = other.openMetadata.addTable(`maria_beside.default.${maria.database}.${table}`).id;
   const configPath = other.writeConfig((doc) => {
     // The worker's environment points at the first world: name this one's servers in the file.
     doc.source.serviceConnection.config.hostPort = other.hex.url;
@@ -89,8 +92,14 @@ test('past the bound on waiting rows, the prefix is read again after the listing
     doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: ['maria_beside'] };
     doc.hexmeta = { lookbackDays: 1, usage: false };
     doc.warehouses = { maria_beside: mariadbConnection(maria, `\${${PASSWORD_VARIABLE}}`) };
-    doc.queryHistory = { maria_beside: { marker: tag } };
+    doc.queryHistory = { maria_beside: { marker } };
   });
+  return { other, tableId, configPath };
+}
+
+test('past the bound on waiting rows, the prefix is read again after the listing, with the same result', async () => {
+  // A second service over the same workspace and history; at most 5 table names may wait.
+  const { other, tableId: otherTable, configPath } = await startOtherWorld('bounded', 300, orders, tag);
   process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES = '5';
   try {
     const env = { ...other.secretsEnv, [PASSWORD_VARIABLE]: maria.password };
@@ -111,7 +120,7 @@ test('past the bound on waiting rows, the prefix is read again after the listing
 test('past the memory budget for waiting rows, history is read on only as the listing frees them', async () => {
   const budgetTable = `budget_${tag}`;
   // Slow pages, so that edges written as soon as their dashboards exist would come before the last page.
-  const other = await startWorld({ projects, serviceName: `${SERVICE}_budget`, hex: { latencyMs: 1500 } });
+  const { other, tableId: table, configPath } = await startOtherWorld('budget', 1500, budgetTable, budgetTable);
   try {
     // The listing's order, from the Hex stand-in itself: the first page and the last.
     const listed: string[] = [];
@@ -130,16 +139,6 @@ test('past the memory budget for waiting rows, history is read on only as the li
       ...lastPage.flatMap((id, i) => Array.from({ length: 5 }, (_, k) => withTrailingHexComment(`SELECT id FROM ${budgetTable} WHERE n = ${i * 5 + k}`, id))),
       ...firstPage.map((id, i) => withTrailingHexComment(`SELECT id FROM ${budgetTable} WHERE n = ${1000 + i}`, id)),
     ]);
-    other.openMetadata.addDatabaseService('maria_beside', 'MariaDB', mariadbConnection(maria, '*********'));
-    const table = other.openMetadata.addTable(`maria_beside.default.${maria.database}.${budgetTable}`).id;
-    const configPath = other.writeConfig((doc) => {
-      doc.source.serviceConnection.config.hostPort = other.hex.url;
-      doc.workflowConfig.openMetadataServerConfig.hostPort = other.openMetadata.url;
-      doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: ['maria_beside'] };
-      doc.hexmeta = { lookbackDays: 1, usage: false };
-      doc.warehouses = { maria_beside: mariadbConnection(maria, `\${${PASSWORD_VARIABLE}}`) };
-      doc.queryHistory = { maria_beside: { marker: budgetTable } };
-    });
     // About 10 KB: the first history page's rows (100 projects) are past it.
     process.env.HEXMETA_LINEAGE_WAITING_MB = '0.01';
     const env = { ...other.secretsEnv, [PASSWORD_VARIABLE]: maria.password };
