@@ -24,15 +24,24 @@ const BULK_FROM = 2;
 /** Dashboards per bulk request (OpenMetadata's own sink sends 100). */
 const BULK_SIZE = 100;
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | null = null;
-  return () => (value ??= load());
+// The id getters below are made by these module-level functions on purpose: a closure made inside a function
+// keeps that function's whole scope alive (the page's requests and answer), for as long as the run keeps the
+// getter of a created dashboard.
+
+function knownId(id: string): () => Promise<string | null> {
+  return () => Promise.resolve(id);
+}
+
+/** Looks the id up on first call (batched with other look-ups), once. */
+function idLookedUp(conn: Connected, cache: RunCache, fqn: string): () => Promise<string | null> {
+  let value: Promise<string | null> | null = null;
+  return () => (value ??= dashboardIdOf(conn, cache, fqn));
 }
 
 async function writeOne(conn: Connected, write: DashboardWrite): Promise<WriteResult> {
   try {
     const { entity, outcome } = await conn.openMetadata.putDashboard(write.request);
-    return { ok: true, outcome, id: () => Promise.resolve(entity.id) };
+    return { ok: true, outcome, id: knownId(entity.id) };
   } catch (error) {
     if (!isItemFailure(error)) throw error;
     return { ok: false, error };
@@ -83,9 +92,8 @@ async function writeBulk(conn: Connected, cache: RunCache, service: string, writ
     if (i === undefined || results[i]) continue;
     const write = writes[i];
     const created = write.storedId === null || response.status === 201;
-    const knownId = names.id ?? write.storedId;
-    const fqn = buildFqn(service, write.request.name);
-    results[i] = { ok: true, outcome: created ? 'created' : 'updated', id: knownId ? () => Promise.resolve(knownId) : once(() => dashboardIdOf(conn, cache, fqn)) };
+    const id = names.id ?? write.storedId;
+    results[i] = { ok: true, outcome: created ? 'created' : 'updated', id: id ? knownId(id) : idLookedUp(conn, cache, buildFqn(service, write.request.name)) };
   }
   // Requests the answer does not name are written again on their own (PUT is idempotent).
   return Promise.all(results.map((result, i) => result ?? writeOne(conn, writes[i])));

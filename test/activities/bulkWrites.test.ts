@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { RunCache, type Connected } from '../../activities/context';
 import { writeDashboards, type DashboardWrite } from '../../activities/dashboardWrites';
 import { dashboardIdOf, ownerByEmail } from '../../activities/entityIds';
@@ -66,6 +68,24 @@ describe('bulk dashboard writes', () => {
     assert.equal(await (results[0].ok ? results[0].id() : null), existing.id);
     assert.deepEqual(requestsSince(from), ['PUT /v1/dashboards/bulk']);
     assert.equal(server.dashboards().find((d: any) => d.name === 'p1')!.description, 'changed');
+  });
+
+  it("the id getters a run keeps for created dashboards do not keep the page's requests in memory", async () => {
+    // A run keeps these getters for every dashboard it created; a getter holding its page's requests and
+    // answer would make the worker grow by every dashboard it writes.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    let writes: DashboardWrite[] | null = [dashboard('kept1'), dashboard('kept2'), dashboard('kept3')];
+    const requests = writes.map((write) => new WeakRef(write.request));
+    const results = await writeDashboards(conn, new RunCache(), 'hexb', writes);
+    writes = null;
+    await new Promise((resolve) => setImmediate(resolve));
+    collect();
+    assert.deepEqual(requests.map((ref) => ref.deref() === undefined), [true, true, true], 'requests collected while the getters live');
+    assert.ok(results.every((r) => r.ok));
+    const ids = await Promise.all(results.map((r) => (r.ok ? r.id() : null)));
+    const stored = new Map(server.dashboards().map((d: any) => [d.name, d.id]));
+    assert.deepEqual(ids, ['kept1', 'kept2', 'kept3'].map((n) => stored.get(n)));
   });
 
   it('a dashboard the search index does not show yet is read by name', async () => {
