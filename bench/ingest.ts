@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { cliEnv, runCli, startWorkerProcess } from '../test/support/cli';
+import { ADVISED_WORKER_FLAGS, advisedNodeOptions } from '../worker/nodeFlags';
 import { startDevServer, temporalClient } from '../test/support/temporal';
 import { startWorld, type World } from '../test/support/world';
 import { measureExtraction } from './extraction';
@@ -25,6 +26,7 @@ export interface BenchOptions {
   hexRate: number;
   clientRate: number;
   workerHeapMb: number;
+  workerSemiSpaceMb: number;
 }
 
 /** `1k`, `10k`, `50k`, or a plain count (small counts are for checking the benchmark itself). */
@@ -48,7 +50,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     .option('--om-latency-ms <ms>', 'OpenMetadata server latency per request', positive, 10)
     .option('--hex-rate <perMinute>', "Hex's rate limit per token", positive, 60)
     .option('--client-rate <perMinute>', "the connector's own limit (hexmeta.hexRequestsPerMinute)", positive, 55)
-    .option('--worker-heap-mb <mb>', "the worker's V8 heap cap (--max-old-space-size; 0 for Node's default)", positive, 256)
+    .option('--worker-heap-mb <mb>', "the worker's V8 heap cap (--max-old-space-size; 0 for Node's default)", positive, ADVISED_WORKER_FLAGS['max-old-space-size'])
+    .option('--worker-semi-space-mb <mb>', "the worker's V8 semi-space cap (--max-semi-space-size; 0 for Node's default)", positive, ADVISED_WORKER_FLAGS['max-semi-space-size'])
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const options = program.opts<BenchOptions>();
@@ -96,6 +99,7 @@ interface RunContext {
   taskQueue: string;
   address: string;
   workerHeapMb: number;
+  workerSemiSpaceMb: number;
 }
 
 /** One ingestion, from `hexmeta ingest` to its exit, with everything the table needs. */
@@ -104,7 +108,8 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   const omFrom = ctx.world.openMetadata.requests.length;
   // Run as the README advises for workers: a capped V8 heap, collected before it grows far.
   // HEXMETA_BENCH_WORKER_NODE_OPTIONS adds flags for the worker's Node (e.g. --trace-gc with details).
-  const nodeOptions = [ctx.workerHeapMb ? `--max-old-space-size=${ctx.workerHeapMb}` : '', process.env.HEXMETA_BENCH_WORKER_NODE_OPTIONS ?? ''].join(' ').trim();
+  const advised = advisedNodeOptions({ 'max-old-space-size': ctx.workerHeapMb, 'max-semi-space-size': ctx.workerSemiSpaceMb });
+  const nodeOptions = [advised, process.env.HEXMETA_BENCH_WORKER_NODE_OPTIONS ?? ''].join(' ').trim();
   const heapCap = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
   // HEXMETA_BENCH_DETAILS: the worker logs every API call, kept in a file per run.
   const details = process.env.HEXMETA_BENCH_DETAILS ? { HEXMETA_LOG_LEVEL: 'DEBUG' } : {};
@@ -182,6 +187,7 @@ export async function runBench(options: BenchOptions): Promise<string> {
       configPath: writeWorkflowFile(world, warehouses, options.clientRate),
       taskQueue: `bench-${randomBytes(4).toString('hex')}`,
       workerHeapMb: options.workerHeapMb,
+      workerSemiSpaceMb: options.workerSemiSpaceMb,
       env: cliEnv({
         ...world.secretsEnv, ...warehouses.secretsEnv,
         TEMPORAL_ADDRESS: temporal.address, HEXMETA_HEX_REQUESTS_PER_MINUTE: String(options.clientRate),
@@ -193,6 +199,7 @@ export async function runBench(options: BenchOptions): Promise<string> {
       sizeLabel: options.size, projects, listed: workload.listed, kept: workload.kept,
       historyRows: projects * HISTORY_ROWS_PER_PROJECT, hexLatencyMs: options.hexLatencyMs, omLatencyMs: options.omLatencyMs,
       hexRatePerMinute: options.hexRate, clientRatePerMinute: options.clientRate, workerHeapMb: options.workerHeapMb,
+      workerSemiSpaceMb: options.workerSemiSpaceMb,
       extraction: measureExtraction(WAREHOUSES.flatMap((kind) => workload.history[kind].map((row) => ({ sql: row.sql, dialect: kind })))),
     };
     return formatTable(settings, w1, w2);

@@ -37,6 +37,7 @@ export interface BenchSettings {
   clientRatePerMinute: number;
   /** The worker's V8 heap cap in MiB (0: Node's default). */
   workerHeapMb?: number;
+  workerSemiSpaceMb?: number;
   /** SQL extraction of the workload's history on one thread, apart from any I/O. */
   extraction?: { queriesPerSecond: number; slowestMs: number };
 }
@@ -139,7 +140,8 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
 export function settingsLine(s: BenchSettings): string {
   return `hexmeta bench: size=${s.sizeLabel} projects=${s.projects} listed=${s.listed} kept=${s.kept} history-rows=${s.historyRows} `
     + `hex-latency=${s.hexLatencyMs}ms om-latency=${s.omLatencyMs}ms hex-rate=${s.hexRatePerMinute}/min client-rate=${s.clientRatePerMinute}/min`
-    + ` worker-heap=${s.workerHeapMb ? `${s.workerHeapMb}MiB` : 'default'}`;
+    + ` worker-heap=${s.workerHeapMb ? `${s.workerHeapMb}MiB` : 'default'}`
+    + ` worker-semi-space=${s.workerSemiSpaceMb ? `${s.workerSemiSpaceMb}MiB` : 'default'}`;
 }
 
 /** A Markdown table with fixed columns, so outputs of two runs diff line by line. */

@@ -1,5 +1,7 @@
+import { getHeapStatistics } from 'node:v8';
 import { NativeConnection } from '@temporalio/worker';
 import { createHexWorker, DEFAULT_TASK_QUEUE } from './createWorker';
+import { advisedNodeOptions, missingWorkerFlags } from './nodeFlags';
 import { setUpTelemetry, telemetrySettings, type TelemetryFlags } from './telemetry';
 
 export interface RunWorkerOptions extends TelemetryFlags {
@@ -23,10 +25,22 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       taskQueue: options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     });
     log.info(`hexmeta worker polling task queue ${worker.options.taskQueue} on ${address}`);
+    log.info(workerMemoryLine());
     await worker.run();
   } finally {
     await connection.close();
   }
+}
+
+/** How the worker's memory is set up, and the advised flags it lacks. */
+function workerMemoryLine(): string {
+  const heapCapMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const sourceMaps = process.sourceMapsEnabled ? 'source maps on' : 'source maps off (--enable-source-maps keeps them)';
+  const missing = missingWorkerFlags(process.execArgv, process.env.NODE_OPTIONS);
+  const advice = missing.length
+    ? `; without ${missing.map((flag) => `--${flag}`).join(' and ')} V8 grows its heap well past what the worker needs: NODE_OPTIONS="${advisedNodeOptions()}" keeps it near 300 MiB`
+    : '';
+  return `worker memory: V8 heap limit ${heapCapMiB} MiB, ${sourceMaps}${advice}`;
 }
 
 if (require.main === module) {
