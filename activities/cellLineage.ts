@@ -100,14 +100,14 @@ export async function lineageFromCells(ctx: CellLineageContext, dashboard: Entit
         continue;
       }
       counts.cellTablesResolved++;
-      if (cache.claimEdge(table.id, dashboard.id, CELL_CLAIMANT) !== 'new') continue;
+      if (cache.edges.claim(table.id, dashboard.id, CELL_CLAIMANT) !== 'new') continue;
       const label = cell.label?.trim() ? JSON.stringify(cell.label.trim()) : cell.staticId;
       await conn.openMetadata.putLineage(table, dashboard, {
         sqlQuery: sql.slice(0, MAX_LINEAGE_SQL_CHARS),
         source: 'DashboardLineage',
         description: `Hex SQL cell ${label} on ${connection.name}`,
       }).catch((error) => {
-        cache.releaseEdge(table.id, dashboard.id);
+        cache.edges.release(table.id, dashboard.id);
         throw error;
       });
       counts.cellEdgesWritten++;

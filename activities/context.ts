@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type DataLoader from 'dataloader';
+import { EdgeClaims } from './edgeClaims';
 import type { FoundEntity } from './entityIds';
 import { resolveConfig, type ResolvedConfig } from './config/load';
 import { moreVerbose, processLog, type Log } from './common/log';
@@ -84,31 +85,9 @@ export class RunCache {
   tableSearch: DataLoader<string, FoundEntity[]> | null = null;
   dashboardSearch: DataLoader<string, FoundEntity[]> | null = null;
   ownerSearch: DataLoader<string, EntityReference | null> | null = null;
-  /**
-   * Dashboard id -> table id -> who claimed the edge this run (an activity attempt, or cell lineage). Maps of
-   * the tables' own id strings, rather than one joined key per pair, keep this small at many edges.
-   */
-  readonly edges = new Map<string, Map<string, string>>();
+  /** Table -> dashboard edges claimed this run, and by whom (see edgeClaims.ts). */
+  readonly edges = new EdgeClaims();
 
-  /**
-   * Claims the pair for `claimant`: `new` when nobody had it (write it), `taken` when the same claimant has it
-   * already (a repeat), `earlier` when someone else in this run wrote it (an earlier attempt, or cell lineage).
-   */
-  claimEdge(tableId: string, dashboardId: string, claimant: string): 'new' | 'taken' | 'earlier' {
-    let tables = this.edges.get(dashboardId);
-    if (!tables) this.edges.set(dashboardId, (tables = new Map()));
-    const holder = tables.get(tableId);
-    if (holder === undefined) {
-      tables.set(tableId, claimant);
-      return 'new';
-    }
-    return holder === claimant ? 'taken' : 'earlier';
-  }
-
-  /** Gives a claim back after its write failed, so a retry writes it. */
-  releaseEdge(tableId: string, dashboardId: string): void {
-    this.edges.get(dashboardId)?.delete(tableId);
-  }
   /** Dashboards of the service already in OpenMetadata, by name, read once per run. */
   existingDashboards: Promise<Map<string, StoredDashboard>> | null = null;
   /** Live charts of the service already in OpenMetadata: name -> sourceHash, read once per run. */

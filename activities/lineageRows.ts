@@ -239,7 +239,7 @@ export class PrefixLineage {
     const { table } = outcome;
     const { dashboard } = target;
     // Claimed before the write, so rows in flight together write a pair once.
-    const claim = cache.claimEdge(table.id, dashboard.id, this.ctx.claimant);
+    const claim = cache.edges.claim(table.id, dashboard.id, this.ctx.claimant);
     if (claim === 'taken') return;
     if (claim === 'earlier' || target.upstream.has(table.id)) {
       // Already in OpenMetadata (from an earlier run or attempt, a SQL cell, or drawn by hand).
@@ -251,7 +251,7 @@ export class PrefixLineage {
       source: 'DashboardLineage',
       description: `Hex query history of ${prefix.service}`,
     }).catch((error) => {
-      cache.releaseEdge(table.id, dashboard.id);
+      cache.edges.release(table.id, dashboard.id);
       throw error;
     });
     counts.edgesWritten++;
