@@ -2,10 +2,10 @@
 
 /**
  * V8 grows its heap far beyond what a worker keeps alive before it collects; these bound it. The old space cap
- * keeps collected space from piling up; small semi-spaces (the young generation) save ~30 MiB for a few more,
- * cheap, scavenges.
+ * keeps collected space from piling up; semi-spaces (the young generation) of 4 MiB instead of 16 save ~20 MiB
+ * for more, cheap, scavenges (2 MiB saved 9 MiB more at 50,000 projects but made that run 7% slower).
  */
-export const ADVISED_WORKER_FLAGS = { 'max-old-space-size': 256, 'max-semi-space-size': 2 } as const;
+export const ADVISED_WORKER_FLAGS = { 'max-old-space-size': 256, 'max-semi-space-size': 4 } as const;
 
 export type AdvisedFlag = keyof typeof ADVISED_WORKER_FLAGS;
 

@@ -13,7 +13,7 @@ function cells(table: string): Map<string, [string, string]> {
 }
 
 test('options: sizes, defaults and rejected values', () => {
-  assert.deepEqual(parseOptions([]), { size: '10k', hexLatencyMs: 50, omLatencyMs: 10, hexRate: 60, clientRate: 55, workerHeapMb: 256, workerSemiSpaceMb: 2 });
+  assert.deepEqual(parseOptions([]), { size: '10k', hexLatencyMs: 50, omLatencyMs: 10, hexRate: 60, clientRate: 55, workerHeapMb: 256, workerSemiSpaceMb: 4 });
   assert.equal(parseOptions(['--size', '1k', '--hex-rate', '120']).hexRate, 120);
   assert.equal(projectCount('50k'), 50_000);
   assert.equal(projectCount('150'), 150);
@@ -24,7 +24,7 @@ test('options: sizes, defaults and rejected values', () => {
 test('a small benchmark runs W1 and W2 end to end and reports what happened', { timeout: 170_000 }, async () => {
   const size = 150;
   const workload = makeWorkload(size);
-  const table = await runBench({ size: String(size), hexLatencyMs: 5, omLatencyMs: 1, hexRate: 600, clientRate: 550, workerHeapMb: 256, workerSemiSpaceMb: 2 });
+  const table = await runBench({ size: String(size), hexLatencyMs: 5, omLatencyMs: 1, hexRate: 600, clientRate: 550, workerHeapMb: 256, workerSemiSpaceMb: 4 });
   const rows = cells(table);
   const value = (label: string, run: 0 | 1) => {
     const row = rows.get(label);
@@ -52,5 +52,5 @@ test('a small benchmark runs W1 and W2 end to end and reports what happened', { 
   // W2 reads only the history recorded since W1 (less the overlap): the workload's rows lie before W1.
   assert.ok(value('history rows read by the connector', 1) < value('history rows read by the connector', 0));
   assert.equal(value('of which lineage writes', 1), 0);
-  assert.match(table, /worker-heap=256MiB worker-semi-space=2MiB/);
+  assert.match(table, /worker-heap=256MiB worker-semi-space=4MiB/);
 });

@@ -4,7 +4,7 @@ import { advisedNodeOptions, keepsSourceMaps, missingWorkerFlags } from '../../w
 
 describe('advised worker V8 flags', () => {
   it('are written as NODE_OPTIONS, with values replaced or left out (0)', () => {
-    assert.equal(advisedNodeOptions(), '--max-old-space-size=256 --max-semi-space-size=2');
+    assert.equal(advisedNodeOptions(), '--max-old-space-size=256 --max-semi-space-size=4');
     assert.equal(advisedNodeOptions({ 'max-old-space-size': 160, 'max-semi-space-size': 0 }), '--max-old-space-size=160');
   });
 
