@@ -63,7 +63,8 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     maxWaitingNames: Number(process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES) || undefined,
   });
   const known = input.whileListing ? await listedSoFar(conn, cache, input) : undefined;
-  const incomplete = { prefix: input.prefix, dialect: source.dialect, counts, warnings, incomplete: true };
+  const done = { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+  const incomplete = { ...done, incomplete: true };
   /** Writes waiting rows as this worker's pages create their dashboards, until `enough`; false: the listing runs elsewhere. */
   const settleUntil = async (enough: () => boolean): Promise<boolean> => {
     while (!enough() && !cache.listingDone) {
@@ -88,7 +89,7 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     } catch (error) {
       if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
         warn(prefix.service, `no lineage from this warehouse: ${error.message}`);
-        return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+        return done;
       }
       throw error;
     } finally {
@@ -100,7 +101,7 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
       if (!(await settleUntil(() => lineage.waitingProjects === 0))) return incomplete;
       await lineage.settle(known, true);
     }
-    return { prefix: input.prefix, dialect: source.dialect, counts, warnings };
+    return done;
   } finally {
     lineage.release();
   }

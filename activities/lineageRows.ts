@@ -31,7 +31,7 @@ export async function dashboardOf(conn: Connected, cache: RunCache, serviceName:
   if (created !== undefined) {
     const id = typeof created === 'string' ? created : await created();
     if (id) {
-      cache.createdDashboards.set(projectId, id);
+      if (typeof created !== 'string') cache.createdDashboards.set(projectId, id);
       return { dashboard: { id, type: 'dashboard' }, upstream: NOTHING_UPSTREAM, upstreamTables: [] };
     }
   }

@@ -106,14 +106,14 @@ interface RunContext {
 async function measuredRun(ctx: RunContext, label: string): Promise<RunObservation> {
   const hexFrom = ctx.world.hex.requests.length;
   const omFrom = ctx.world.openMetadata.requests.length;
-  // Run as the README advises for workers: a capped V8 heap, collected before it grows far.
+  // Run as the README advises for workers: the advised V8 flags bound the heap.
   // HEXMETA_BENCH_WORKER_NODE_OPTIONS adds flags for the worker's Node (e.g. --trace-gc with details).
   const advised = advisedNodeOptions({ 'max-old-space-size': ctx.workerHeapMb, 'max-semi-space-size': ctx.workerSemiSpaceMb });
   const nodeOptions = [advised, process.env.HEXMETA_BENCH_WORKER_NODE_OPTIONS ?? ''].join(' ').trim();
-  const heapCap = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
+  const nodeEnv = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
   // HEXMETA_BENCH_DETAILS: the worker logs every API call, kept in a file per run.
   const details = process.env.HEXMETA_BENCH_DETAILS ? { HEXMETA_LOG_LEVEL: 'DEBUG' } : {};
-  const worker = await startWorkerProcess({ ...ctx.env, ...heapCap, ...details }, ctx.taskQueue);
+  const worker = await startWorkerProcess({ ...ctx.env, ...nodeEnv, ...details }, ctx.taskQueue);
   const rss = watchPeakRss(worker.pid!, 500, (line) => process.stderr.write(`${label}: ${line}`));
   process.stderr.write(`${label}: running…\n`);
   const started = Date.now();

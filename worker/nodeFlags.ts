@@ -9,9 +9,11 @@ export const ADVISED_WORKER_FLAGS = { 'max-old-space-size': 256, 'max-semi-space
 
 export type AdvisedFlag = keyof typeof ADVISED_WORKER_FLAGS;
 
+const ADVISED_FLAGS = Object.keys(ADVISED_WORKER_FLAGS) as AdvisedFlag[];
+
 /** The advised flags as a NODE_OPTIONS value, with the given values in place of the defaults. */
 export function advisedNodeOptions(values: Partial<Record<AdvisedFlag, number>> = {}): string {
-  return (Object.keys(ADVISED_WORKER_FLAGS) as AdvisedFlag[])
+  return ADVISED_FLAGS
     .map((flag) => [flag, values[flag] ?? ADVISED_WORKER_FLAGS[flag]] as const)
     .filter(([, value]) => value > 0)
     .map(([flag, value]) => `--${flag}=${value}`)
@@ -36,5 +38,5 @@ export function keepsSourceMaps(command: string | undefined, execArgv: readonly 
 /** Advised flags given neither on the command line nor in NODE_OPTIONS (Node reads both; `_` and `-` alike). */
 export function missingWorkerFlags(execArgv: readonly string[], nodeOptions: string | undefined): AdvisedFlag[] {
   const given = givenFlags(execArgv, nodeOptions);
-  return (Object.keys(ADVISED_WORKER_FLAGS) as AdvisedFlag[]).filter((flag) => !given.includes(flag));
+  return ADVISED_FLAGS.filter((flag) => !given.includes(flag));
 }
