@@ -1,7 +1,7 @@
 // The three warehouses of W1, as wire-format doubles read through the connector's real clients.
-import { startDatabricksDouble } from '../test/servers/warehouses/databricksDouble';
-import { startSnowflakeDouble } from '../test/servers/warehouses/snowflakeDouble';
-import { TrinoDouble } from '../test/servers/warehouses/trinoDouble';
+import { startDatabricksDouble } from '../servers/warehouses/databricksDouble';
+import { startSnowflakeDouble } from '../servers/warehouses/snowflakeDouble';
+import { TrinoDouble } from '../servers/warehouses/trinoDouble';
 import type { HistoryRow, WarehouseKind } from './workload';
 
 export const WAREHOUSE_USER = 'hexmeta';

@@ -1,5 +1,5 @@
 // Workload W1: a deterministic Hex workspace, its OpenMetadata users and tables, and three warehouses' query history.
-import { makeProject, type HexProject } from '../test/servers/hexServer';
+import { makeProject, type HexProject } from '../servers/hexServer';
 import { hexComment } from '../test/support/databases';
 import { seededRandom } from '../test/support/random';
 export { seededRandom };

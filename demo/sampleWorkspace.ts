@@ -1,6 +1,6 @@
 // The Hex workspace `hexmeta demo` serves: the analytics team of a fictional coffee roaster, written by hand so
 // the dashboards, owners and tags it produces read like a real workspace's.
-import { makeProject, type HexProject } from '../test/servers/hexServer';
+import { makeProject, type HexProject } from '../servers/hexServer';
 
 export const DEMO_WORKSPACE_SLUG = 'lumen-roastery';
 export const DEMO_SERVICE_NAME = 'hex_demo';

@@ -1,7 +1,7 @@
 // The local stand-ins the demo ingests from and into: the same Hex and OpenMetadata servers the tests use.
 import { randomBytes } from 'node:crypto';
-import { startHexServer, type HexServer } from '../test/servers/hexServer';
-import { buildFqn, startOpenMetadataServer, type OpenMetadataServer } from '../test/servers/openMetadataServer';
+import { startHexServer, type HexServer } from '../servers/hexServer';
+import { buildFqn, startOpenMetadataServer, type OpenMetadataServer } from '../servers/openMetadataServer';
 import type { PostgresTarget } from './postgres';
 import { DEMO_TABLES } from './sampleWarehouse';
 import { DEMO_TEAMS, DEMO_USERS, DEMO_WORKSPACE_SLUG, demoProjects } from './sampleWorkspace';

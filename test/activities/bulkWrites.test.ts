@@ -9,7 +9,7 @@ import { OpenMetadataClient } from '../../activities/openmetadata/client';
 import { RequestGate } from '../../activities/openmetadata/gate';
 import { parsePrefix } from '../../activities/openmetadata/tables';
 import { resolveTable } from '../../activities/tableResolver';
-import { startOpenMetadataServer, type OpenMetadataServer } from '../servers/openMetadataServer';
+import { startOpenMetadataServer, type OpenMetadataServer } from '../../servers/openMetadataServer';
 
 // The bulk dashboard write and the batched look-ups by FQN, against the local OpenMetadata server.
 

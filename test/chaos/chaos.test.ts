@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { PROJECT_WRITE_CONCURRENCY } from '../../activities/ingestPage';
 import { after, before, test } from 'node:test';
-import { WORKSPACE_USERS } from '../servers/fixtures';
-import { startOpenMetadataServer, type OpenMetadataServer } from '../servers/openMetadataServer';
+import { WORKSPACE_USERS } from '../../servers/fixtures';
+import { startOpenMetadataServer, type OpenMetadataServer } from '../../servers/openMetadataServer';
 import { cliEnv } from '../support/cli';
 import { runTag, serviceEnv } from '../support/databases';
 import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RecordedRequest } from '../servers/openMetadataServer';
+import type { RecordedRequest } from '../../servers/openMetadataServer';
 import { compareWrites, repeated, writeLedger } from './snapshot';
 
 const OWNER_A = '11111111-1111-4111-8111-111111111111';

@@ -1,5 +1,5 @@
 // What an OpenMetadata double holds after a run, in a form two doubles can be compared by (names, not ids).
-import type { OpenMetadataServer, RecordedRequest } from '../servers/openMetadataServer';
+import type { OpenMetadataServer, RecordedRequest } from '../../servers/openMetadataServer';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,8 +1,8 @@
 // The chaos suite's Hex workspace, its warehouse history (real PostgreSQL) and the OpenMetadata state both runs start from.
 import { OpenMetadataClient } from '../../activities/openmetadata/client';
 import { toCreateDashboard } from '../../activities/mapping/dashboard';
-import { makeProject, makeWorkspace, type HexProject } from '../servers/hexServer';
-import type { OpenMetadataServer } from '../servers/openMetadataServer';
+import { makeProject, makeWorkspace, type HexProject } from '../../servers/hexServer';
+import type { OpenMetadataServer } from '../../servers/openMetadataServer';
 import { postgresConnection, runPostgres, withTrailingHexComment, type ServiceEnv } from '../support/databases';
 import { OM_JWT } from '../support/world';
 

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import {
   ConfigError, getProgress, listRuns, runIngestion, startIngestion, type IngestionSummary,
 } from '../../client/index';
-import { makeWorkspace, type HexProject } from '../servers/hexServer';
+import { makeWorkspace, type HexProject } from '../../servers/hexServer';
 import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
 import { stopSuiteTemporal } from '../support/temporal';
 import { baseWorkflowFile, HEX_TOKEN, startWorld, type World } from '../support/world';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { runIngestion } from '../../client/index';
-import { makeProject, makeSqlCell, type HexCell, type HexDataConnection } from '../servers/hexServer';
+import { makeProject, makeSqlCell, type HexCell, type HexDataConnection } from '../../servers/hexServer';
 import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
 import { stopSuiteTemporal } from '../support/temporal';
 import { HEX_TOKEN, startWorld, type World } from '../support/world';

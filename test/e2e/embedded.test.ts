@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { makeWorkspace, type HexProject } from '../servers/hexServer';
+import { makeWorkspace, type HexProject } from '../../servers/hexServer';
 import { cliEnv, runCli, spawnCli } from '../support/cli';
 import { temporalBinary } from '../support/temporal';
 import { startWorld, type World } from '../support/world';

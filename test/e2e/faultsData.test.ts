@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { makeProject, type HexProject } from '../servers/hexServer';
+import { makeProject, type HexProject } from '../../servers/hexServer';
 import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
 import { mariadbConnection, runMariadb, runTag, serviceEnv, withTrailingHexComment } from '../support/databases';
 import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';

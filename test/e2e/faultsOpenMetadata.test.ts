@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import type { Fault } from '../servers/http';
-import { makeWorkspace } from '../servers/hexServer';
+import type { Fault } from '../../servers/http';
+import { makeWorkspace } from '../../servers/hexServer';
 import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
 import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { makeProject } from '../servers/hexServer';
+import { makeProject } from '../../servers/hexServer';
 import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
 import {
   clickhouseConnection, mariadbConnection, postgresConnection, runPostgres, runTag, serviceEnv, withTrailingHexComment,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { runIngestion, type IngestionSummary } from '../../client/index';
-import { makeProject } from '../servers/hexServer';
+import { makeProject } from '../../servers/hexServer';
 import { mariadbConnection, runMariadb, runTag, serviceEnv, sleep, withTrailingHexComment } from '../support/databases';
 import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
 import { stopSuiteTemporal } from '../support/temporal';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { makeProject, makeWorkspace, type HexProject } from '../servers/hexServer';
-import { WORKSPACE_USERS } from '../servers/fixtures';
+import { makeProject, makeWorkspace, type HexProject } from '../../servers/hexServer';
+import { WORKSPACE_USERS } from '../../servers/fixtures';
 import { cliEnv, runCli, spawnCli, startWorkerProcess } from '../support/cli';
 import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';

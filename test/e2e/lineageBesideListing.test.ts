@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runIngestion, type IngestionSummary } from '../../client/index';
-import { makeWorkspace } from '../servers/hexServer';
+import { makeWorkspace } from '../../servers/hexServer';
 import { mariadbConnection, runMariadb, runTag, serviceEnv, withTrailingHexComment } from '../support/databases';
 import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
 import { stopSuiteTemporal } from '../support/temporal';

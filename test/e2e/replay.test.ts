@@ -7,7 +7,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { startIngestion } from '../../client/ingest';
 import { createHexWorker } from '../../worker/createWorker';
-import { makeWorkspace } from '../servers/hexServer';
+import { makeWorkspace } from '../../servers/hexServer';
 import { stopSuiteTemporal, suiteTemporal, temporalBinary, temporalClient } from '../support/temporal';
 import { startWorld, type World } from '../support/world';
 

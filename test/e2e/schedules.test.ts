@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { describeSchedule } from '../../client/schedules';
-import { makeWorkspace, type HexProject } from '../servers/hexServer';
+import { makeWorkspace, type HexProject } from '../../servers/hexServer';
 import { cliEnv, runCli, spawnCli, startWorkerProcess, type CliResult } from '../support/cli';
 import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';

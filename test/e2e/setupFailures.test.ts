@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { makeWorkspace } from '../servers/hexServer';
+import { makeWorkspace } from '../../servers/hexServer';
 import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
 import { freePort, stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { makeWorkspace } from '../servers/hexServer';
+import { makeWorkspace } from '../../servers/hexServer';
 import { cliEnv, runCli } from '../support/cli';
 import { postgresConnection, serviceEnv } from '../support/databases';
 import { HEX_TOKEN, startWorld, type World } from '../support/world';

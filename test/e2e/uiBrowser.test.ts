@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { makeWorkspace, type HexProject } from '../servers/hexServer';
+import { makeWorkspace, type HexProject } from '../../servers/hexServer';
 import { eventually, launchChromium, openLocalPage, textOf } from '../support/browser';
 import { cliEnv, startWorkerProcess } from '../support/cli';
 import { startDevServer, temporalClient, type DevServer } from '../support/temporal';

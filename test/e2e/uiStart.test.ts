@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createHexWorker } from '../../worker/createWorker';
-import { makeWorkspace, type HexProject } from '../servers/hexServer';
+import { makeWorkspace, type HexProject } from '../../servers/hexServer';
 import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
 import { startWorld, type World } from '../support/world';
 

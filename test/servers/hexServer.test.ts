@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeProject, makeSqlCell, makeWorkspace, startHexServer, type HexProject, type HexServer } from './hexServer';
+import { makeProject, makeSqlCell, makeWorkspace, startHexServer, type HexProject, type HexServer } from '../../servers/hexServer';
 
 const WORKSPACE_TOKEN = 'hxtw_' + 'a'.repeat(96);
 const PERSONAL_TOKEN = 'hxtp_' + 'b'.repeat(96);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyJsonPatch, buildFqn, quoteName, splitFqn, startOpenMetadataServer, type OpenMetadataServer } from './openMetadataServer';
-import { openMetadataSpec, validationMessage } from './openMetadataSpec';
+import { applyJsonPatch, buildFqn, quoteName, splitFqn, startOpenMetadataServer, type OpenMetadataServer } from '../../servers/openMetadataServer';
+import { openMetadataSpec, validationMessage } from '../../servers/openMetadataSpec';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.test-bot-token.signature';
 const HEX_CONNECTION = { config: { type: 'Hex', hostPort: 'https://app.hex.tech', tokenType: 'workspace', token: 'hxtw_secret' } };

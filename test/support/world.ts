@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startHexServer, type HexProject, type HexServer, type HexServerOptions } from '../servers/hexServer';
-import { startOpenMetadataServer, type OpenMetadataServer, type OpenMetadataServerOptions } from '../servers/openMetadataServer';
+import { startHexServer, type HexProject, type HexServer, type HexServerOptions } from '../../servers/hexServer';
+import { startOpenMetadataServer, type OpenMetadataServer, type OpenMetadataServerOptions } from '../../servers/openMetadataServer';
 
 export const HEX_TOKEN = 'hxtw_' + 'a1'.repeat(48);
 export const OM_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJpc0JvdCI6dHJ1ZX0.test-signature-not-real';

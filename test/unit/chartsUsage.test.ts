@@ -4,7 +4,7 @@ import { cellToCreateChart, componentToCreateChart, isChartCell, malformedCellRe
 import { projectFingerprint, toCreateDashboard } from '../../activities/mapping/dashboard';
 import { dailyUsageOf } from '../../activities/mapping/usage';
 import type { HexCell, HexProject } from '../../activities/hex/types';
-import { makeProject } from '../servers/hexServer';
+import { makeProject } from '../../servers/hexServer';
 
 const ctx = { serviceName: 'hex', hostPort: 'https://app.hex.tech/', workspace: 'acme' };
 

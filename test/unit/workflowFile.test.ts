@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { substituteEnv } from '../../activities/config/env';
 import { workflowFileSchema } from '../../activities/config/schema';
-import { SCHEMA_BASE_URI, openMetadataSpec } from '../servers/openMetadataSpec';
+import { SCHEMA_BASE_URI, openMetadataSpec } from '../../servers/openMetadataSpec';
 
 const env = { HEX_HOST: 'https://app.hex.tech', HEX_TOKEN: 'hxtw_x', OM_HOST: 'http://localhost:8585/api', OM_JWT: 'jwt' };
 

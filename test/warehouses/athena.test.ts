@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAthenaHistorySource } from '../../activities/warehouses/athena';
 import type { HistoryRow, HistoryWindow, QueryHistorySource } from '../../activities/warehouses/types';
-import { AthenaDouble, type AthenaExecution } from '../servers/warehouses/athenaDouble';
+import { AthenaDouble, type AthenaExecution } from '../../servers/warehouses/athenaDouble';
 import { walkHistory } from '../support/databases';
 
 const WINDOW: HistoryWindow = { start: '2024-05-01T00:00:00.000Z', end: '2024-05-02T00:00:00.000Z' };

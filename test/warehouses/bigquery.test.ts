@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createBigQueryHistorySource, historyQuery } from '../../activities/warehouses/bigquery';
 import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
-import { startBigQueryDouble, type JobRecord } from '../servers/warehouses/bigqueryDouble';
+import { startBigQueryDouble, type JobRecord } from '../../servers/warehouses/bigqueryDouble';
 import { readAllPages } from '../support/databases';
 
 const CLIENT_EMAIL = 'hexmeta-reader@acme-prod.iam.gserviceaccount.com';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDatabricksHistorySource } from '../../activities/warehouses/databricks';
 import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
-import { startDatabricksDouble, type DatabricksQuery } from '../servers/warehouses/databricksDouble';
+import { startDatabricksDouble, type DatabricksQuery } from '../../servers/warehouses/databricksDouble';
 import { walkHistory } from '../support/databases';
 
 const TOKEN = 'dapi0123456789abcdef0123456789abcd';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSnowflakeHistorySource, historyQuery } from '../../activities/warehouses/snowflake';
 import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
-import { startSnowflakeDouble, type QueryHistoryEntry } from '../servers/warehouses/snowflakeDouble';
+import { startSnowflakeDouble, type QueryHistoryEntry } from '../../servers/warehouses/snowflakeDouble';
 import { readAllPages } from '../support/databases';
 
 const USER = 'HEXMETA_READER';

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTrinoHistorySource } from '../../activities/warehouses/trino';
 import type { HistoryRow, HistoryWindow, QueryHistorySource } from '../../activities/warehouses/types';
-import { TrinoDouble, type RuntimeQuery } from '../servers/warehouses/trinoDouble';
+import { TrinoDouble, type RuntimeQuery } from '../../servers/warehouses/trinoDouble';
 import { walkHistory } from '../support/databases';
 
 const WINDOW: HistoryWindow = { start: '2024-05-01T00:00:00.000Z', end: '2024-05-02T00:00:00.000Z' };
