@@ -1,7 +1,7 @@
 // Workload W1: a deterministic Hex workspace, its OpenMetadata users and tables, and three warehouses' query history.
 import { makeProject, type HexProject } from '../servers/hexServer';
 import { hexComment } from '../test/support/databases';
-import { seededRandom } from '../test/support/random';
+import { seededRandom } from '../servers/random';
 export { seededRandom };
 
 export const USER_COUNT = 500;

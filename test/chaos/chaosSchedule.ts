@@ -1,6 +1,6 @@
 // Kills workers, then the Temporal server, at random points of a run's progress.
 import type { WorkerPool } from './workerPool';
-import { seededRandom } from '../support/random';
+import { seededRandom } from '../../servers/random';
 export { seededRandom };
 
 export interface ChaosPlan {
