@@ -95,8 +95,9 @@ async function writeBulk(conn: Connected, cache: RunCache, service: string, writ
     const id = names.id ?? write.storedId;
     results[i] = { ok: true, outcome: created ? 'created' : 'updated', id: id ? knownId(id) : idLookedUp(conn, cache, buildFqn(service, write.request.name)) };
   }
-  // Requests the answer does not name are written again on their own (PUT is idempotent).
-  return Promise.all(results.map((result, i) => result ?? writeOne(conn, writes[i])));
+  // Requests the answer does not name are written again on their own (PUT is idempotent). Every index is
+  // visited: `results` has holes, which `.map` would skip.
+  return Promise.all(writes.map((write, i) => results[i] ?? writeOne(conn, write)));
 }
 
 /** Writes the dashboards: the results in the order of `writes`. Fails only when the page as a whole fails. */

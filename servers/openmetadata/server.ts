@@ -39,6 +39,7 @@ export async function startOpenMetadataServer(options: OpenMetadataServerOptions
     url: store.apiUrl,
     requests: server.requests,
     injectFault: (fault) => server.faults.add(fault),
+    omitFromBulkAnswers: (count) => { ctx.bulkAnswersOmitting = (ctx.bulkAnswersOmitting ?? 0) + count; },
     addDatabaseService: (name, serviceType, connectionConfig) => seedDatabaseService(store, name, serviceType, connectionConfig),
     addTable: (fqn, opts) => seedTable(store, fqn, opts),
     dashboards: () => copiesOf('dashboard'),

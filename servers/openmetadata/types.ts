@@ -26,6 +26,8 @@ export interface OpenMetadataServer {
   url: string;
   requests: RecordedRequest[];
   injectFault(fault: Fault): void;
+  /** The next `count` bulk answers leave out their last successful request, though it was written. */
+  omitFromBulkAnswers(count: number): void;
   addDatabaseService(name: string, serviceType: string, connectionConfig?: Record<string, unknown>): void;
   addTable(fqn: string, opts?: { columns?: string[] }): { id: string };
   dashboards(): Dashboard[];

@@ -88,6 +88,18 @@ describe('bulk dashboard writes', () => {
     assert.deepEqual(ids, ['kept1', 'kept2', 'kept3'].map((n) => stored.get(n)));
   });
 
+  it('a request the bulk answer leaves out is written again on its own, and every request gets an outcome', async () => {
+    server.omitFromBulkAnswers(1);
+    const from = server.requests.length;
+    const results = await writeDashboards(conn, new RunCache(), 'hexb', [dashboard('m1'), dashboard('m2'), dashboard('m3')]);
+    assert.equal(results.length, 3);
+    assert.deepEqual(results.map((r) => r.ok), [true, true, true]);
+    assert.deepEqual(requestsSince(from), ['PUT /v1/dashboards/bulk', 'PUT /v1/dashboards'], 'the left-out request alone, once');
+    assert.equal((server.requests.at(-1)!.body as { name: string }).name, 'm3');
+    const stored = new Map(server.dashboards().map((d: any) => [d.name, d.id]));
+    assert.equal(await (results[2].ok ? results[2].id() : null), stored.get('m3'));
+  });
+
   it('a dashboard the search index does not show yet is read by name', async () => {
     const cache = new RunCache();
     const from = server.requests.length;

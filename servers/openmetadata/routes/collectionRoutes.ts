@@ -68,6 +68,10 @@ function bulk(ctx: RouteContext, collection: Collection, body: unknown): Reply {
       failedRequest.push({ request, message: error.message, status: 400 });
     }
   }
+  if (ctx.bulkAnswersOmitting && successRequest.length > 0) {
+    ctx.bulkAnswersOmitting--;
+    successRequest.pop();
+  }
   const status = failedRequest.length === 0 ? 'success' : successRequest.length === 0 ? 'failure' : 'partialSuccess';
   return reply(200, { status, numberOfRowsProcessed: body.length, numberOfRowsPassed: successRequest.length, numberOfRowsFailed: failedRequest.length, successRequest, failedRequest });
 }

@@ -5,4 +5,6 @@ import type { EntityStore } from '../entityStore';
 export interface RouteContext {
   store: EntityStore;
   spec: OpenMetadataSpec;
+  /** Bulk answers still to leave out their last request (a server answering incompletely); the writes happen. */
+  bulkAnswersOmitting?: number;
 }
