@@ -10,13 +10,15 @@ import { ADVISED_WORKER_FLAGS, advisedNodeOptions } from '../worker/nodeFlags';
 import { startDevServer, temporalClient } from '../test/support/temporal';
 import { startWorld, type World } from '../test/support/world';
 import { measureExtraction } from './extraction';
-import { chainHistory, watchPeakRss } from './measure';
+import { chainHistory, rssBytes, watchPeakRss } from './measure';
 import { formatTable, type BenchSettings, type RecordedCall, type RunObservation } from './report';
 import { startWarehouses, type BenchWarehouses } from './warehouses';
 import { DASHBOARD_FILTER, HISTORY_ROWS_PER_PROJECT, makeWorkload, WAREHOUSES, type Workload } from './workload';
 
 const SERVICE = 'hex_bench';
 const WORKFLOW_ID = `hexmeta-ingestion-${SERVICE}`;
+/** How long a worker idles after its "polling" line before its resident set is read. */
+const IDLE_SETTLE_MS = 2_000;
 const SIZES: Record<string, number> = { '1k': 1_000, '10k': 10_000, '50k': 50_000 };
 
 export interface BenchOptions {
@@ -113,8 +115,13 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   const nodeEnv = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
   // HEXMETA_BENCH_DETAILS: the worker logs every API call, kept in a file per run.
   const details = process.env.HEXMETA_BENCH_DETAILS ? { HEXMETA_LOG_LEVEL: 'DEBUG' } : {};
+  const spawned = Date.now();
   const worker = await startWorkerProcess({ ...ctx.env, ...nodeEnv, ...details }, ctx.taskQueue);
+  const workerStartMs = Date.now() - spawned;
   const rss = watchPeakRss(worker.pid!, 500, (line) => process.stderr.write(`${label}: ${line}`));
+  // Idle: polling with no task yet, after the start's own allocations have settled.
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+  const workerIdleRssBytes = rssBytes(worker.pid!);
   process.stderr.write(`${label}: running…\n`);
   const started = Date.now();
   let result;
@@ -164,6 +171,8 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
     edgesWritten: sum('edgesWritten'),
     edgesExisting: sum('edgesExisting'),
     workerPeakRssBytes,
+    workerStartMs,
+    workerIdleRssBytes,
   };
 }
 

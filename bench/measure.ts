@@ -12,6 +12,16 @@ export function peakRssBytes(pid: number, readStatus: (path: string) => string =
   }
 }
 
+/** Current resident set (VmRSS) of a process in bytes, or null when /proc does not show it. */
+export function rssBytes(pid: number, readStatus: (path: string) => string = (p) => readFileSync(p, 'utf8')): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readStatus(`/proc/${pid}/status`));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Samples VmHWM while the process lives: the kernel keeps the peak, the last readable value wins. */
 export function watchPeakRss(pid: number, everyMs = 500, onMinute?: (line: string) => void): { stop(): number | null } {
   let peak = peakRssBytes(pid);

@@ -22,6 +22,10 @@ export interface RunObservation {
   /** Pairs found already in OpenMetadata, so not written. */
   edgesExisting: number;
   workerPeakRssBytes: number | null;
+  /** From spawning `hexmeta worker` to its "polling task queue" line. */
+  workerStartMs: number | null;
+  /** The worker's VmRSS once polling, before the run starts. */
+  workerIdleRssBytes: number | null;
   exitCode: number | null;
 }
 
@@ -123,6 +127,10 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['history events', whole(w1.historyEvents), per(w2, (r) => whole(r.historyEvents))],
     ['history events per 1,000 projects', fixed(w1.historyEvents === null ? null : (w1.historyEvents / settings.projects) * 1000, 0),
       per(w2, (r) => fixed(r.historyEvents === null ? null : (r.historyEvents / settings.projects) * 1000, 0))],
+    ['worker start to polling (s)', fixed(w1.workerStartMs === null ? null : w1.workerStartMs / 1000, 2),
+      per(w2, (r) => fixed(r.workerStartMs === null ? null : r.workerStartMs / 1000, 2))],
+    ['worker idle RSS (MiB)', fixed(w1.workerIdleRssBytes === null ? null : w1.workerIdleRssBytes / 2 ** 20, 0),
+      per(w2, (r) => fixed(r.workerIdleRssBytes === null ? null : r.workerIdleRssBytes / 2 ** 20, 0))],
     ['worker peak RSS (MiB)', fixed(w1.workerPeakRssBytes === null ? null : w1.workerPeakRssBytes / 2 ** 20, 0),
       per(w2, (r) => fixed(r.workerPeakRssBytes === null ? null : r.workerPeakRssBytes / 2 ** 20, 0))],
     ['history rows read by the connector', String(w1.queriesRead), per(w2, (r) => String(r.queriesRead))],

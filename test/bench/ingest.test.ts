@@ -42,6 +42,9 @@ test('a small benchmark runs W1 and W2 end to end and reports what happened', { 
   assert.ok(value('Hex requests made', 0) >= 2);
   assert.ok(value('history events', 0) > 10);
   assert.ok(value('worker peak RSS (MiB)', 0) > 50);
+  assert.ok(value('worker start to polling (s)', 0) > 0);
+  assert.ok(value('worker idle RSS (MiB)', 0) > 30);
+  assert.ok(value('worker idle RSS (MiB)', 0) <= value('worker peak RSS (MiB)', 0));
   const hexRows = Object.values(workload.history).flat().filter((row) => row.sql.includes('-- Hex query metadata:')).length;
   assert.equal(value('Hex queries extracted', 0), hexRows);
   assert.ok(value('lineage edges written', 0) > 0);

@@ -4,7 +4,7 @@ import {
   dashboardWrites, formatTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, tableRows, usageWrites,
   type BenchSettings, type RecordedCall, type RunObservation,
 } from '../../bench/report';
-import { activitySpanMs, peakRssBytes } from '../../bench/measure';
+import { activitySpanMs, peakRssBytes, rssBytes } from '../../bench/measure';
 
 const SETTINGS: BenchSettings = {
   sizeLabel: '1k', projects: 1000, listed: 980, kept: 931, historyRows: 20000,
@@ -18,6 +18,7 @@ function observation(overrides: Partial<RunObservation> = {}): RunObservation {
   return {
     wallMs: 33_000, exitCode: 0, historyEvents: 120, historyRuns: 1, lineageMs: 10_000, hexQueries: 6_667,
     queriesRead: 6_667, edgesWritten: 3_000, edgesExisting: 0, workerPeakRssBytes: 300 * 2 ** 20,
+    workerStartMs: 1_234, workerIdleRssBytes: 150 * 2 ** 20,
     hexCalls: [get('/api/v1/users/me'), ...Array.from({ length: 10 }, () => get('/api/v1/projects')), get('/api/v1/projects', 429)],
     openMetadataCalls: [get('/api/v1/system/version'), put('/api/v1/dashboards', 201), put('/api/v1/dashboards', 400), put('/api/v1/lineage')],
     ...overrides,
@@ -53,6 +54,8 @@ test('the table has the same rows in the same order whatever the figures, with d
   assert.deepEqual(byLabel.get('Hex 429 answers'), ['1', '0']);
   assert.deepEqual(byLabel.get('history events per 1,000 projects'), ['120', '-']);
   assert.deepEqual(byLabel.get('worker peak RSS (MiB)'), ['300', '300']);
+  assert.deepEqual(byLabel.get('worker start to polling (s)'), ['1.23', '1.23']);
+  assert.deepEqual(byLabel.get('worker idle RSS (MiB)'), ['150', '150']);
   assert.deepEqual(byLabel.get('lineage throughput (Hex queries/s)'), ['667', '667']);
   assert.deepEqual(byLabel.get('W1 wall ÷ W2 wall'), ['-', '6.0']);
   assert.deepEqual(byLabel.get('SQL extraction, one core (queries/s)'), ['-', '-']);
@@ -79,6 +82,8 @@ test('peak RSS is read from VmHWM in kB', () => {
   assert.equal(peakRssBytes(1, () => 'Name:\tnode\nVmHWM:\t  123456 kB\nVmRSS:\t 1 kB\n'), 123456 * 1024);
   assert.equal(peakRssBytes(1, () => { throw new Error('gone'); }), null);
   assert.ok((peakRssBytes(process.pid) ?? 0) > 1024 * 1024, 'this process has a peak above 1 MiB');
+  assert.equal(rssBytes(1, () => 'VmHWM:\t  9 kB\nVmRSS:\t  2048 kB\n'), 2048 * 1024);
+  assert.equal(rssBytes(1, () => { throw new Error('gone'); }), null);
 });
 
 test('activity span: from the first scheduled activity of a type to the last one closed', () => {
