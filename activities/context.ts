@@ -5,7 +5,7 @@ import type { FoundEntity } from './entityIds';
 import { resolveConfig, type ResolvedConfig } from './config/load';
 import { moreVerbose, processLog, type Log } from './common/log';
 import type { ConfigSource } from './config/types';
-import { HexClient } from './hex/client';
+import { DEFAULT_HEX_MAX_RETRY_AFTER_MS, HexClient } from './hex/client';
 import { limiterFor } from './hex/rateLimiter';
 import { OpenMetadataClient } from './openmetadata/client';
 import { gateFor, openMetadataConcurrency } from './openmetadata/gate';
@@ -114,6 +114,7 @@ export class WorkerState {
     const config = resolveConfig(source, this.env);
     const perMinute = Number(config.file.hexmeta?.hexRequestsPerMinute ?? this.env.HEXMETA_HEX_REQUESTS_PER_MINUTE ?? DEFAULT_HEX_REQUESTS_PER_MINUTE);
     const cellsPerMinute = Number(config.file.hexmeta?.hexCellRequestsPerMinute ?? Math.min(perMinute, HEX_CELL_REQUESTS_PER_MINUTE));
+    const maxRetryAfterSeconds = Number(config.file.hexmeta?.hexMaxRetryAfterSeconds ?? this.env.HEXMETA_HEX_MAX_RETRY_AFTER_SECONDS ?? DEFAULT_HEX_MAX_RETRY_AFTER_MS / 1000);
     const log = configLog(config);
     const value: Connected = {
       config,
@@ -122,6 +123,7 @@ export class WorkerState {
         hostPort: config.plan.hexHostPort,
         token: config.hexToken,
         log,
+        maxRetryAfterMs: Number.isFinite(maxRetryAfterSeconds) && maxRetryAfterSeconds >= 0 ? maxRetryAfterSeconds * 1000 : DEFAULT_HEX_MAX_RETRY_AFTER_MS,
         limiter: limiterFor(`${config.plan.hexHostPort}|${config.plan.serviceName}`, perMinute),
         cellLimiter: limiterFor(`${config.plan.hexHostPort}|${config.plan.serviceName}|cells`, cellsPerMinute),
       }),

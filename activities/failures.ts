@@ -2,9 +2,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ConfigError } from './config/errors';
 import { redact } from './config/secrets';
 import { ServiceError } from './common/httpErrors';
+import { RetryAfterTooLong } from './common/retry';
 
-/** Failure types the client maps to exit code 2 (nothing written). */
-export const SETUP_FAILURE_TYPES = ['ConfigError', 'AuthenticationError', 'ServiceUnreachable'] as const;
+/**
+ * Failure types the client maps to exit code 2: nothing written, or (a listing that cannot end) nothing
+ * marked deleted.
+ */
+export const SETUP_FAILURE_TYPES = ['ConfigError', 'AuthenticationError', 'ServiceUnreachable', 'ListingLoop'] as const;
 
 const CREDENTIAL_OF: Record<string, string> = {
   Hex: 'the Hex token (source.serviceConnection.config.token)',
@@ -20,6 +24,9 @@ export function toActivityFailure(error: unknown, secrets: readonly string[], se
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof ConfigError) {
     return ApplicationFailure.create({ type: 'ConfigError', message: clean(error.message), nonRetryable: true, details: [error.problems.map(clean)] });
+  }
+  if (error instanceof RetryAfterTooLong) {
+    return ApplicationFailure.create({ type: 'RetryAfterTooLong', message: clean(error.message), nonRetryable: true });
   }
   if (error instanceof ServiceError) {
     if (error.isAuthFailure) {

@@ -160,6 +160,7 @@ export const workflowFileSchema = {
         workspace: { type: 'string', minLength: 1 },
         hexRequestsPerMinute: { type: 'integer', minimum: 1, maximum: 6000 },
         hexCellRequestsPerMinute: { type: 'integer', minimum: 1, maximum: 6000 },
+        hexMaxRetryAfterSeconds: { type: 'number', minimum: 0, maximum: 86400 },
         lookbackDays: { type: 'number', exclusiveMinimum: 0, maximum: 365 },
         charts: { type: 'boolean' },
         cellLineage: { type: 'boolean' },

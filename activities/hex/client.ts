@@ -1,10 +1,19 @@
 import { JsonHttp } from '../common/http';
 import { ServiceError } from '../common/httpErrors';
 import type { Log } from '../common/log';
+import { retryTransient, type RetryBudget } from '../common/retry';
 import type { SlidingWindowLimiter } from './rateLimiter';
 import type { HexCell, HexDataConnection, HexPage, HexProject } from './types';
 
 export const HEX_PAGE_SIZE = 100;
+/** Default longest Retry-After a run waits for (hexmeta.hexMaxRetryAfterSeconds). */
+export const DEFAULT_HEX_MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/**
+ * Each Hex request tries again in place on resets, timeouts, 5xx and 429 (Hex's window is a minute, so its
+ * Retry-After is usually within one): up to a minute of waiting, then the activity's retries take over.
+ */
+export const HEX_RETRY_BUDGET: RetryBudget = { maxTries: 6, baseBackoffMs: 500, maxBackoffMs: 8_000, maxInPlaceWaitMs: 60_000 };
 
 export interface HexClientOptions {
   hostPort: string;
@@ -13,6 +22,9 @@ export interface HexClientOptions {
   /** Hex's stricter group for cell reads (30 requests a minute), taken on top of `limiter`. */
   cellLimiter?: SlidingWindowLimiter;
   timeoutMs?: number;
+  retryBudget?: RetryBudget;
+  /** Longest Retry-After honoured; a longer one fails the request with the server's message. */
+  maxRetryAfterMs?: number;
   /** Receives one DEBUG line per API call (default: the process logger). */
   log?: Log;
 }
@@ -36,10 +48,15 @@ export class HexClient {
   }
 
   private async get<T>(url: string, params?: Record<string, unknown>, group?: SlidingWindowLimiter): Promise<T> {
-    if (group) await group.acquire();
-    await this.options.limiter.acquire();
-    const response = await this.http.request<T>({ method: 'GET', url, params });
-    return response.data;
+    const send = async () => {
+      if (group) await group.acquire();
+      await this.options.limiter.acquire();
+      return (await this.http.request<T>({ method: 'GET', url, params })).data;
+    };
+    return retryTransient(send, {
+      budget: this.options.retryBudget ?? HEX_RETRY_BUDGET,
+      maxRetryAfterMs: this.options.maxRetryAfterMs ?? DEFAULT_HEX_MAX_RETRY_AFTER_MS,
+    });
   }
 
   /** One page of projects, newest created first; `after` is Hex's opaque cursor. */

@@ -1,6 +1,7 @@
 import type { AxiosRequestConfig } from 'axios';
 import type { JsonResponse } from '../common/http';
 import { ServiceError } from '../common/httpErrors';
+import { jitteredBackoff } from '../common/retry';
 import { ConfigError } from '../config/errors';
 
 /** Requests in flight toward one OpenMetadata server from one worker process, unless configured otherwise. */
@@ -99,10 +100,7 @@ export class RequestGate {
   }
 
   private waitBefore(attempt: number, retryAfterMs: number | null): number {
-    if (retryAfterMs !== null) return retryAfterMs;
-    const ceiling = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** attempt);
-    // Half fixed, half random: spreads the retries of requests cut together.
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    return retryAfterMs ?? jitteredBackoff(attempt, this.options.baseBackoffMs, this.options.maxBackoffMs);
   }
 
   private acquire(first: boolean): Promise<void> {
