@@ -1,15 +1,12 @@
-// Loads OpenMetadata's JSON Schemas and hands out cached Ajv validators for request bodies.
-import { execFileSync } from 'node:child_process';
+// Loads OpenMetadata's own JSON Schemas from a folder (OPENMETADATA_SPEC_DIR) and hands out cached Ajv
+// validators for request bodies. Optional: the local server always checks its own request rules, and these too
+// when a folder is given.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 export const SCHEMA_BASE_URI = 'https://open-metadata.org/schema/';
-/** Maven Central serves only this version of the spec artifact. */
-export const MAVEN_SPEC_VERSION = '1.4.0';
-const MAVEN_ARTIFACT = `org.open-metadata:openmetadata-spec:${MAVEN_SPEC_VERSION}`;
 const NON_STANDARD_FORMATS = ['password', 'utc-millisec', 'url', 'URI', 'string', 'queryBuilder', 'timezone', 'int64'];
 
 export type SchemaFiles = Map<string, Record<string, unknown>>;
@@ -27,43 +24,6 @@ function readSchemaDir(dir: string): SchemaFiles {
   return files;
 }
 
-function mavenJarPath(): string {
-  return join(homedir(), '.m2', 'repository', 'org', 'open-metadata', 'openmetadata-spec', MAVEN_SPEC_VERSION, `openmetadata-spec-${MAVEN_SPEC_VERSION}.jar`);
-}
-
-function readSchemaJar(): SchemaFiles {
-  const jar = mavenJarPath();
-  if (!existsSync(jar)) {
-    try {
-      execFileSync('mvn', ['-q', 'dependency:get', `-Dartifact=${MAVEN_ARTIFACT}`], { stdio: 'pipe', timeout: 300_000 });
-    } catch (error) {
-      throw new Error(
-        `OpenMetadata JSON Schemas not found: set OPENMETADATA_SPEC_DIR to a folder holding them, ` +
-          `or make Maven able to fetch ${MAVEN_ARTIFACT} (mvn failed: ${(error as Error).message.split('\n')[0]})`,
-      );
-    }
-  }
-  const prefix = 'json/schema/';
-  const entries = execFileSync('unzip', ['-Z1', jar], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-    .split('\n')
-    .filter((name) => name.startsWith(prefix) && name.endsWith('.json'));
-  const files: SchemaFiles = new Map();
-  for (const entry of entries) {
-    const text = execFileSync('unzip', ['-p', jar, entry], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    files.set(entry.slice(prefix.length), JSON.parse(text));
-  }
-  return files;
-}
-
-/** Schemas come from $OPENMETADATA_SPEC_DIR (or the given folder), else from the Maven spec jar. */
-export function loadSchemaFiles(specDir = process.env.OPENMETADATA_SPEC_DIR): SchemaFiles {
-  if (specDir) {
-    if (!existsSync(specDir)) throw new Error(`OpenMetadata spec folder does not exist: ${specDir}`);
-    return readSchemaDir(specDir);
-  }
-  return readSchemaJar();
-}
-
 /** Java schemas use the inline flag (?U) for Unicode classes; JavaScript rejects it and has `u` instead. */
 function regExpFactory(pattern: string, flags: string): RegExp {
   return new RegExp(pattern.replace(/^\(\?U\)/, ''), flags);
@@ -76,6 +36,8 @@ export interface OpenMetadataSpec {
   validator(relativePath: string): ValidateFunction;
   /** Top-level property names of a schema file, e.g. the allowed `fields` of an entity. */
   propertyNames(relativePath: string): string[];
+  /** Whether the spec has this schema file. */
+  has(relativePath: string): boolean;
 }
 
 function buildSpec(files: SchemaFiles): OpenMetadataSpec {
@@ -100,20 +62,27 @@ function buildSpec(files: SchemaFiles): OpenMetadataSpec {
       if (!schema) throw new Error(`schema not in the OpenMetadata spec: ${relativePath}`);
       return Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
     },
+    has: (relativePath) => files.has(relativePath),
   };
 }
 
 const specs = new Map<string, OpenMetadataSpec>();
 
-/** One loaded and lazily compiled spec per source, shared by every server in the process. */
+/** The schemas in `specDir` (default $OPENMETADATA_SPEC_DIR), loaded once per folder and process. */
 export function openMetadataSpec(specDir = process.env.OPENMETADATA_SPEC_DIR): OpenMetadataSpec {
-  const key = specDir ?? `maven:${MAVEN_SPEC_VERSION}`;
-  let spec = specs.get(key);
+  if (!specDir) throw new Error('no OpenMetadata spec folder: set OPENMETADATA_SPEC_DIR to a json/schema folder of OpenMetadata 1.12');
+  let spec = specs.get(specDir);
   if (!spec) {
-    spec = buildSpec(loadSchemaFiles(specDir));
-    specs.set(key, spec);
+    if (!existsSync(specDir)) throw new Error(`OpenMetadata spec folder does not exist: ${specDir}`);
+    spec = buildSpec(readSchemaDir(specDir));
+    specs.set(specDir, spec);
   }
   return spec;
+}
+
+/** The spec when a folder is given or OPENMETADATA_SPEC_DIR is set, else undefined. */
+export function configuredOpenMetadataSpec(specDir = process.env.OPENMETADATA_SPEC_DIR): OpenMetadataSpec | undefined {
+  return specDir ? openMetadataSpec(specDir) : undefined;
 }
 
 function describeError(error: ErrorObject): string {
@@ -122,9 +91,13 @@ function describeError(error: ErrorObject): string {
   return `${path} ${error.message ?? error.keyword}${extra}`;
 }
 
-/** Validates a body; returns null when valid, else the OpenMetadata-style bracketed message list. */
-export function validationMessage(spec: OpenMetadataSpec, relativePath: string, body: unknown): string | null {
-  const validate = spec.validator(relativePath);
+/** Runs a validator; returns null when the body is valid, else the OpenMetadata-style bracketed message list. */
+export function validatorMessage(validate: ValidateFunction, body: unknown): string | null {
   if (validate(body)) return null;
   return `[${(validate.errors ?? []).map(describeError).join(', ')}]`;
+}
+
+/** Validates a body against one schema file of the spec. */
+export function validationMessage(spec: OpenMetadataSpec, relativePath: string, body: unknown): string | null {
+  return validatorMessage(spec.validator(relativePath), body);
 }

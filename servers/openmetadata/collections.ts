@@ -4,21 +4,20 @@ export interface Collection {
   type: string;
   path: string;
   createSchema?: string;
-  entitySchema: string;
   /** Relationship-backed fields, returned only when asked for with `fields`. */
   fields: string[];
 }
 
 export const COLLECTIONS: Collection[] = [
-  { type: 'dashboardService', path: 'services/dashboardServices', createSchema: 'api/services/createDashboardService.json', entitySchema: 'entity/services/dashboardService.json', fields: ['pipelines', 'owners', 'tags', 'domains', 'followers', 'dataProducts'] },
-  { type: 'databaseService', path: 'services/databaseServices', createSchema: 'api/services/createDatabaseService.json', entitySchema: 'entity/services/databaseService.json', fields: ['pipelines', 'owners', 'tags', 'domains', 'followers'] },
-  { type: 'dashboard', path: 'dashboards', createSchema: 'api/data/createDashboard.json', entitySchema: 'entity/data/dashboard.json', fields: ['owners', 'charts', 'followers', 'tags', 'usageSummary', 'extension', 'dataModels', 'domains', 'dataProducts', 'sourceHash'] },
-  { type: 'chart', path: 'charts', createSchema: 'api/data/createChart.json', entitySchema: 'entity/data/chart.json', fields: ['owners', 'followers', 'tags', 'domains', 'dataProducts', 'sourceHash', 'dashboards', 'extension'] },
-  { type: 'table', path: 'tables', createSchema: 'api/data/createTable.json', entitySchema: 'entity/data/table.json', fields: ['tableConstraints', 'tablePartition', 'usageSummary', 'owners', 'customMetrics', 'columns', 'sampleData', 'tags', 'followers', 'joins', 'schemaDefinition', 'dataModel', 'extension', 'testSuite', 'domains', 'dataProducts', 'lifeCycle', 'sourceHash'] },
-  { type: 'classification', path: 'classifications', createSchema: 'api/classification/createClassification.json', entitySchema: 'entity/classification/classification.json', fields: ['owners', 'reviewers', 'usageCount', 'termCount', 'autoClassificationConfig'] },
-  { type: 'tag', path: 'tags', createSchema: 'api/classification/createTag.json', entitySchema: 'entity/classification/tag.json', fields: ['owners', 'reviewers', 'domains', 'children', 'usageCount', 'recognizers', 'autoClassificationEnabled', 'autoClassificationPriority'] },
-  { type: 'user', path: 'users', entitySchema: 'entity/teams/user.json', fields: ['profile', 'roles', 'teams', 'follows', 'owns', 'domains', 'personas', 'defaultPersona'] },
-  { type: 'team', path: 'teams', entitySchema: 'entity/teams/team.json', fields: ['owners', 'profile', 'users', 'owns', 'defaultRoles', 'parents', 'children', 'policies', 'userCount', 'childrenCount', 'domains'] },
+  { type: 'dashboardService', path: 'services/dashboardServices', createSchema: 'api/services/createDashboardService.json', fields: ['pipelines', 'owners', 'tags', 'domains', 'followers', 'dataProducts'] },
+  { type: 'databaseService', path: 'services/databaseServices', createSchema: 'api/services/createDatabaseService.json', fields: ['pipelines', 'owners', 'tags', 'domains', 'followers'] },
+  { type: 'dashboard', path: 'dashboards', createSchema: 'api/data/createDashboard.json', fields: ['owners', 'charts', 'followers', 'tags', 'usageSummary', 'extension', 'dataModels', 'domains', 'dataProducts', 'sourceHash'] },
+  { type: 'chart', path: 'charts', createSchema: 'api/data/createChart.json', fields: ['owners', 'followers', 'tags', 'domains', 'dataProducts', 'sourceHash', 'dashboards', 'extension'] },
+  { type: 'table', path: 'tables', createSchema: 'api/data/createTable.json', fields: ['tableConstraints', 'tablePartition', 'usageSummary', 'owners', 'customMetrics', 'columns', 'sampleData', 'tags', 'followers', 'joins', 'schemaDefinition', 'dataModel', 'extension', 'testSuite', 'domains', 'dataProducts', 'lifeCycle', 'sourceHash'] },
+  { type: 'classification', path: 'classifications', createSchema: 'api/classification/createClassification.json', fields: ['owners', 'reviewers', 'usageCount', 'termCount', 'autoClassificationConfig'] },
+  { type: 'tag', path: 'tags', createSchema: 'api/classification/createTag.json', fields: ['owners', 'reviewers', 'domains', 'children', 'usageCount', 'recognizers', 'autoClassificationEnabled', 'autoClassificationPriority'] },
+  { type: 'user', path: 'users', fields: ['profile', 'roles', 'teams', 'follows', 'owns', 'domains', 'personas', 'defaultPersona'] },
+  { type: 'team', path: 'teams', fields: ['owners', 'profile', 'users', 'owns', 'defaultRoles', 'parents', 'children', 'policies', 'userCount', 'childrenCount', 'domains'] },
 ];
 
 /** Relationship fields that come back as an empty list, rather than absent, when asked for and unset. */

@@ -1,11 +1,12 @@
 // Starts the OpenMetadata double: wires the store and routes to an HTTP server and exposes test hooks.
 import { startJsonServer, type IncomingCall, type Reply } from '../http';
-import { openMetadataSpec } from '../openMetadataSpec';
+import { configuredOpenMetadataSpec } from '../openMetadataSpec';
 import { ApiError } from './apiError';
 import { EntityStore } from './entityStore';
 import { quoteName } from './fqn';
 import type { RouteContext } from './routes/context';
 import { route } from './routes/router';
+import { RequestValidator } from './rules/requestValidator';
 import { seedDatabaseService, seedPeople, seedTable } from './seed';
 import type { OpenMetadataServer, OpenMetadataServerOptions } from './types';
 
@@ -13,7 +14,12 @@ const WRITE_METHODS = new Set(['PUT', 'PATCH', 'DELETE', 'POST']);
 
 export async function startOpenMetadataServer(options: OpenMetadataServerOptions): Promise<OpenMetadataServer> {
   const store = new EntityStore();
-  const ctx: RouteContext = { store, spec: openMetadataSpec(options.specDir) };
+  const validator = new RequestValidator({
+    spec: configuredOpenMetadataSpec(options.specDir),
+    keepBodies: options.keepValidatedBodies,
+    bodyLogFile: process.env.HEXMETA_OM_BODY_LOG || undefined,
+  });
+  const ctx: RouteContext = { store, validator };
   const settings = { jwt: options.jwt, version: options.version ?? '1.12.6' };
   let writes = 0;
 
@@ -40,8 +46,8 @@ export async function startOpenMetadataServer(options: OpenMetadataServerOptions
     requests: server.requests,
     injectFault: (fault) => server.faults.add(fault),
     omitFromBulkAnswers: (count) => { ctx.bulkAnswersOmitting = (ctx.bulkAnswersOmitting ?? 0) + count; },
-    addDatabaseService: (name, serviceType, connectionConfig) => seedDatabaseService(store, name, serviceType, connectionConfig),
-    addTable: (fqn, opts) => seedTable(store, fqn, opts),
+    addDatabaseService: (name, serviceType, connectionConfig) => seedDatabaseService(store, validator, name, serviceType, connectionConfig),
+    addTable: (fqn, opts) => seedTable(store, validator, fqn, opts),
     dashboards: () => copiesOf('dashboard'),
     dashboardService: (name) => {
       const entity = store.byFqn('dashboardService', quoteName(name), 'all');
@@ -51,6 +57,7 @@ export async function startOpenMetadataServer(options: OpenMetadataServerOptions
     tags: () => copiesOf('tag'),
     lineageEdges: () => [...store.edges.values()].map((e) => structuredClone(e)),
     writeCount: () => writes,
+    validatedBodies: () => validator.accepted.map((entry) => structuredClone(entry)),
     close: server.close,
   };
 }

@@ -1,5 +1,6 @@
 // Shapes shared by the OpenMetadata double's modules, and the public API its tests drive.
 import type { Fault, RecordedRequest } from '../http';
+import type { ValidatedBody } from './rules/requestValidator';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
@@ -12,7 +13,10 @@ export interface OpenMetadataServerOptions {
   teams?: { name: string; email: string; displayName?: string }[];
   version?: string;
   latencyMs?: number;
+  /** A folder of OpenMetadata's JSON Schemas to check requests against besides the server's own rules (default: $OPENMETADATA_SPEC_DIR, if set). */
   specDir?: string;
+  /** Keep every request body the server validated and accepted, for `validatedBodies()`. */
+  keepValidatedBodies?: boolean;
 }
 export interface LineageEdgeView {
   fromId: string;
@@ -37,5 +41,7 @@ export interface OpenMetadataServer {
   lineageEdges(): LineageEdgeView[];
   /** Successful PUT/PATCH/DELETE/POST requests. */
   writeCount(): number;
+  /** Accepted request bodies with the rule each was checked against (empty unless `keepValidatedBodies`). */
+  validatedBodies(): ValidatedBody[];
   close(): Promise<void>;
 }

@@ -35,18 +35,18 @@ function listEntities(ctx: RouteContext, collection: Collection, query: URLSearc
   const paging: Json = { total: all.length };
   if (start > 0 && page.length > 0) paging.before = encodeFqnCursor(page[0].fullyQualifiedName);
   if (start + limit < all.length && page.length > 0) paging.after = encodeFqnCursor(page[page.length - 1].fullyQualifiedName);
-  return reply(200, { data: page.map((e) => selectFields(ctx.spec, collection, e, query.get('fields'))), paging });
+  return reply(200, { data: page.map((e) => selectFields(collection, e, query.get('fields'))), paging });
 }
 
 function createWithPut(ctx: RouteContext, collection: Collection, body: unknown): Reply {
-  validate(ctx.spec, collection.createSchema!, body);
+  validate(ctx.validator, collection.createSchema!, body);
   const result = createOrUpdate(ctx.store, collection, body as Json);
   return reply(result.status, result.entity, result.change);
 }
 
 /** POST only creates: an existing FQN, even soft-deleted, is a conflict. */
 function createWithPost(ctx: RouteContext, collection: Collection, body: unknown): Reply {
-  validate(ctx.spec, collection.createSchema!, body);
+  validate(ctx.validator, collection.createSchema!, body);
   const fqn = fromRequest(ctx.store, collection.type, body as Json).fullyQualifiedName;
   if (ctx.store.hasFqn(collection.type, fqn)) throw new ApiError(409, 'Entity already exists');
   const result = createOrUpdate(ctx.store, collection, body as Json);
@@ -60,7 +60,7 @@ function bulk(ctx: RouteContext, collection: Collection, body: unknown): Reply {
   const failedRequest: Json[] = [];
   for (const request of body) {
     try {
-      validate(ctx.spec, collection.createSchema!, request);
+      validate(ctx.validator, collection.createSchema!, request);
       const result = createOrUpdate(ctx.store, collection, request);
       successRequest.push({ request: result.entity.fullyQualifiedName, status: result.status });
     } catch (error) {
@@ -77,7 +77,7 @@ function bulk(ctx: RouteContext, collection: Collection, body: unknown): Reply {
 }
 
 function restore(ctx: RouteContext, collection: Collection, body: unknown): Reply {
-  validate(ctx.spec, 'api/data/restoreEntity.json', body);
+  validate(ctx.validator, 'api/data/restoreEntity.json', body);
   const entity = ctx.store.requireById(collection.type, (body as Json).id, 'all');
   if (!entity.deleted) return reply(200, entity, 'entityNoChange');
   const restored = { ...entity, deleted: false, version: nextVersion(entity.version), updatedAt: Date.now() };
@@ -103,6 +103,7 @@ function deleteEntity(ctx: RouteContext, collection: Collection, entity: Json, q
 function patchEntity(ctx: RouteContext, collection: Collection, entity: Json, call: IncomingCall): Reply {
   const { store } = ctx;
   if (!(call.headers['content-type'] ?? '').includes('application/json-patch+json')) throw new ApiError(415, 'HTTP 415 Unsupported Media Type');
+  validate(ctx.validator, 'jsonPatch', call.body);
   const patched = patchOrBadRequest(entity, call.body);
   for (const key of ['id', 'fullyQualifiedName', 'service']) {
     if (JSON.stringify(patched[key]) !== JSON.stringify(entity[key])) throw new ApiError(400, `Field ${key} can not be changed`);
@@ -130,7 +131,7 @@ export function handleCollection(ctx: RouteContext, collection: Collection, rest
   const entity = byName ? ctx.store.byFqn(collection.type, decodeURIComponent(byName[1]), include) : ctx.store.get(byIdMatch![1]);
   const key = byName ? decodeURIComponent(byName[1]) : byIdMatch![1];
   if (!entity || ctx.store.typeOf(entity.id) !== collection.type || !included(entity, include)) throw notFound(collection.type, key);
-  if (method === 'GET') return reply(200, selectFields(ctx.spec, collection, entity, query.get('fields')));
+  if (method === 'GET') return reply(200, selectFields(collection, entity, query.get('fields')));
   if (method === 'DELETE') return deleteEntity(ctx, collection, entity, query);
   if (method === 'PATCH') return patchEntity(ctx, collection, entity, call);
   throw new ApiError(405, 'HTTP 405 Method Not Allowed');

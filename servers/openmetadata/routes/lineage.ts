@@ -24,7 +24,7 @@ function keepKnownColumns(details: Json, from: Json, to: Json): Json {
 /** PUT /lineage: creates or replaces an edge, keeping its original creation stamp. */
 function addLineage(ctx: RouteContext, body: unknown): Reply {
   const { store } = ctx;
-  validate(ctx.spec, 'api/lineage/addLineage.json', body);
+  validate(ctx.validator, 'api/lineage/addLineage.json', body);
   const edge = (body as Json).edge;
   const from = store.requireById(edge.fromEntity.type, edge.fromEntity.id);
   const to = store.requireById(edge.toEntity.type, edge.toEntity.id);
@@ -137,6 +137,7 @@ export function handleLineage(ctx: RouteContext, rest: string, call: IncomingCal
     return reply(200);
   }
   if (method === 'PATCH') {
+    validate(ctx.validator, 'jsonPatch', call.body);
     edge.lineageDetails = patchOrBadRequest((edge.lineageDetails ?? {}) as Json, call.body);
     return reply(200);
   }

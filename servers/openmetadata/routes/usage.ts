@@ -3,23 +3,11 @@
 import type { IncomingCall, Reply } from '../../http';
 import { ApiError, notFound, reply } from '../apiError';
 import type { Json } from '../types';
+import { validate } from '../validation';
 import type { RouteContext } from './context';
 
 const USAGE_ENTITIES = new Set(['table', 'dashboard', 'chart', 'mlmodel']);
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** usageRequest.json: `{date: string, count: integer}`, both required, nothing else. */
-function usageRequestProblem(body: unknown): string | null {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'body must be an object';
-  const request = body as Json;
-  const extra = Object.keys(request).filter((k) => k !== 'date' && k !== 'count');
-  if (extra.length) return `Unrecognized field "${extra[0]}"`;
-  if (typeof request.date !== 'string') return 'date must not be null';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(request.date) || Number.isNaN(Date.parse(`${request.date}T00:00:00Z`))) return `date ${request.date} is not a date`;
-  if (!Number.isInteger(request.count)) return 'count must not be null';
-  if (request.count < 0) return 'count must be greater than or equal to 0';
-  return null;
-}
 
 /** Days of usage per entity id: date -> count. */
 const usageByEntity = new WeakMap<RouteContext, Map<string, Map<string, number>>>();
@@ -43,8 +31,7 @@ export function handleUsage(ctx: RouteContext, rest: string, call: IncomingCall)
   if (!match || (call.method !== 'PUT' && call.method !== 'POST')) throw new ApiError(404, 'HTTP 404 Not Found');
   const [, entityType, fqn, byId] = match;
   if (!USAGE_ENTITIES.has(entityType)) throw new ApiError(400, `Invalid entity type ${entityType}`);
-  const problem = usageRequestProblem(call.body);
-  if (problem) throw new ApiError(400, `[${problem}]`);
+  validate(ctx.validator, 'usage', call.body);
   const entity = fqn !== undefined ? ctx.store.byFqn(entityType, decodeURIComponent(fqn), 'non-deleted') : ctx.store.get(byId);
   if (!entity || ctx.store.typeOf(entity.id) !== entityType || entity.deleted) throw notFound(entityType, fqn ?? byId);
   const id: string = entity.id;
