@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { scrubbedAtBoundary } from './boundary';
 import { WorkerState } from './context';
 import { toActivityFailure } from './failures';
 import { ingestProjectPage } from './ingestPage';
@@ -23,7 +24,7 @@ async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
 /** The activities a worker registers; all state they share lives in one WorkerState. */
 export function createActivities(env: NodeJS.ProcessEnv = process.env) {
   const state = new WorkerState(env);
-  return {
+  return scrubbedAtBoundary({
     async prepareIngestion(input: PrepareInput): Promise<PrepareResult> {
       try {
         const result = await heartbeating(() => prepareIngestion(state, input));
@@ -75,7 +76,7 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }
     },
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,3 +1,5 @@
+import { scrub } from './scrubber';
+
 /** A failed call to a remote service, described without credentials. */
 export class ServiceError extends Error {
   constructor(
@@ -36,11 +38,12 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | nul
 
 /** A short reason from an error body of any of the shapes services use ({message}, {reason, details}, text). */
 export function reasonFromBody(body: unknown): string {
-  if (typeof body === 'string') return body.slice(0, 300);
+  // Scrubbed before it is cut: a secret cut in two would no longer be recognised.
+  if (typeof body === 'string') return scrub(body).slice(0, 300);
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     const parts = [b.message, b.reason, b.details].filter((p) => typeof p === 'string' && p) as string[];
-    if (parts.length) return parts.join(': ').slice(0, 300);
+    if (parts.length) return scrub(parts.join(': ')).slice(0, 300);
   }
   return '';
 }

@@ -1,4 +1,4 @@
-import { scrubSecrets } from './logRedaction';
+import { processScrubber, type SecretScrubber } from './scrubber';
 
 /** OpenMetadata's `workflowConfig.loggerLevel` values, most verbose first. */
 export const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -54,16 +54,15 @@ function textValue(value: unknown): string {
  * the same secret scrubber, whichever logger (ours or the Temporal SDK's) wrote it.
  */
 export class LogSink {
-  private readonly secrets = new Set<string>();
-
   constructor(
     readonly format: LogFormat = 'text',
     private readonly write: (line: string) => void = (line) => { process.stderr.write(`${line}\n`); },
+    private readonly scrubber: SecretScrubber = processScrubber,
   ) {}
 
   /** Secrets of a resolved configuration: removed from every line written afterwards. */
   addSecrets(values: readonly string[]): void {
-    for (const value of values) if (value) this.secrets.add(value);
+    this.scrubber.add(values);
   }
 
   emit(level: Level, msg: string, fields: LogFields, ts: Date = new Date()): void {
@@ -79,7 +78,7 @@ export class LogSink {
       const pairs = Object.entries(clean).map(([key, value]) => ` ${key}=${textValue(value)}`).join('');
       line = `${ts.toISOString()} ${level.padEnd(5)} ${msg}${pairs}`;
     }
-    this.write(scrubSecrets(line, this.secrets));
+    this.write(this.scrubber.scrub(line));
   }
 }
 

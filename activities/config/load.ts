@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { registerSecrets } from '../common/scrubber';
 import { ConfigError } from './errors';
 import { isOnlyReferences, substituteEnv } from './env';
 import { collectSecrets, isSecretPath } from './secrets';
@@ -59,6 +60,8 @@ export function resolveConfig(source: ConfigSource, env: NodeJS.ProcessEnv, chec
     }
   }
   const { value, missing } = substituteEnv(raw, env, checkSecrets ? () => false : isSecretPath);
+  // Known to the scrubber before anything can fail, so no message about this file can carry one.
+  registerSecrets(collectSecrets(value).filter((s) => !isOnlyReferences(s.value)).map((s) => s.value));
   for (const m of missing) problems.push(`${m.path}: environment variable ${m.name} is not set`);
   problems.push(...validateWorkflowFile(value));
   if (problems.length) throw new ConfigError(problems);

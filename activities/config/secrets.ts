@@ -1,3 +1,4 @@
+import { maskSecrets } from '../common/scrubber';
 import { joinPath } from './env';
 
 /** Keys whose values are credentials wherever they appear (connection configs nest them at various depths). */
@@ -21,11 +22,7 @@ export function collectSecrets(value: unknown, path = ''): { path: string; value
   return [];
 }
 
-/** Replaces every occurrence of the given secrets in a text (error messages, log lines). */
+/** Masks the given secrets (whole tokens) and credential-shaped text in a message. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('***');
-  }
-  return out;
+  return maskSecrets(text, secrets);
 }

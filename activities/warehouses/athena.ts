@@ -1,3 +1,4 @@
+import { maskSecrets } from '../common/scrubber';
 import {
   AthenaClient,
   BatchGetQueryExecutionCommand,
@@ -201,5 +202,5 @@ function epochMs(iso: string, name: string): number {
 }
 
 function redact(text: string, secrets: string[]): string {
-  return secrets.reduce((clean, secret) => (secret ? clean.split(secret).join('***') : clean), text);
+  return maskSecrets(text, secrets);
 }

@@ -1,3 +1,5 @@
+import { registerSecrets } from '../common/scrubber';
+import { collectSecrets } from '../config/secrets';
 import type { OpenMetadataClient } from '../openmetadata/client';
 
 /** OpenMetadata masks secrets for non-bot callers with this value. */
@@ -26,7 +28,10 @@ export async function findWarehouseConnection(
 ): Promise<ConnectionLookup> {
   const stored = await openMetadata.getDatabaseService(service);
   const config = stored?.connection?.config;
-  if (config && !hasMaskedOrExternalSecret(config)) return { config, origin: 'openmetadata' };
+  if (config && !hasMaskedOrExternalSecret(config)) {
+    registerSecrets(collectSecrets(config).map((s) => s.value));
+    return { config, origin: 'openmetadata' };
+  }
   const local = warehouses?.[service];
   if (local && typeof local === 'object') return { config: local as Record<string, unknown>, origin: 'workflow file' };
   const why = !stored

@@ -1,3 +1,4 @@
+import { maskSecrets } from '../common/scrubber';
 import { ApplicationFailure } from '@temporalio/common';
 
 /**
@@ -147,7 +148,7 @@ export function readMarker(settings: Record<string, unknown> | undefined): strin
 
 /** Removes every occurrence of the secret from a driver's message before it leaves this module. */
 export function redact(text: string, secret: string): string {
-  return secret ? text.split(secret).join('***') : text;
+  return maskSecrets(text, [secret]);
 }
 
 export function errorText(error: unknown): string {

@@ -1,3 +1,4 @@
+import { maskSecrets } from '../common/scrubber';
 import { Trino, BasicAuth, type ConnectionOptions, type QueryResult } from 'trino-client';
 import { ApplicationFailure } from '@temporalio/common';
 import { authenticationError, configurationError, readMarker } from './connectionFields';
@@ -214,5 +215,5 @@ function literal(text: string): string {
 }
 
 function redact(text: string, secrets: string[]): string {
-  return secrets.reduce((clean, secret) => (secret ? clean.split(secret).join('***') : clean), text);
+  return maskSecrets(text, secrets);
 }
