@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { commandLineOf, isAlive, ProcessRegistry, readPid, withLockFile } from './processFiles';
 
 export interface EmbeddedServer {
   address: string;
   uiUrl: string | null;
+  /** True when another hexmeta process of the same state folder started it. */
+  joined: boolean;
+  /** Leaves the server; the last hexmeta process to leave stops it. */
   stop(): Promise<void>;
 }
 
@@ -21,38 +25,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A server left behind by a killed `hexmeta ingest` still holds the database file: stop it first. */
-async function stopLeftover(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-    const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : 'temporal';
-    if (cmdline.includes('temporal')) {
-      process.kill(pid, 'SIGTERM');
-      for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-    }
-  }
-  rmSync(pidFile, { force: true });
-}
-
-/** Resolves once the server answers health checks; fails when it exits or after a minute. */
-export async function waitUntilServing(address: string, exited: () => boolean, logFile?: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+/** Resolves once the server answers health checks; fails when it exits or after `timeoutMs`. */
+export async function waitUntilServing(address: string, exited: () => boolean, logFile?: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.healthService.check({});
-      await connection.close();
+      try {
+        await connection.healthService.check({});
+      } finally {
+        await connection.close();
+      }
       return;
     } catch (error) {
       if (exited() || Date.now() > deadline) {
@@ -63,35 +46,140 @@ export async function waitUntilServing(address: string, exited: () => boolean, l
   }
 }
 
+/** The state folder's files about its server: which process, where it listens, who uses it. */
+function stateFiles(stateDir: string) {
+  return {
+    db: join(stateDir, 'temporal.db'),
+    log: join(stateDir, 'temporal.log'),
+    pid: join(stateDir, 'temporal.pid'),
+    address: join(stateDir, 'temporal.address'),
+    lock: join(stateDir, 'temporal.lock'),
+    users: new ProcessRegistry(join(stateDir, 'temporal.users')),
+  };
+}
+type StateFiles = ReturnType<typeof stateFiles>;
+
+/** The recorded server, when its process still runs this state folder's database. */
+function runningServer(files: StateFiles): { pid: number; address: string; uiUrl: string | null } | null {
+  const pid = readPid(files.pid);
+  if (pid === null || !isAlive(pid)) return null;
+  const commandLine = commandLineOf(pid);
+  if (commandLine !== null && !commandLine.includes(files.db)) return null;
+  let lines: string[];
+  try {
+    lines = readFileSync(files.address, 'utf8').trim().split('\n');
+  } catch {
+    return null;
+  }
+  return { pid, address: lines[0], uiUrl: lines[1] || null };
+}
+
+/** Stops the recorded server (SIGTERM, then SIGKILL after 10 s) and forgets it. */
+async function stopRecordedServer(files: StateFiles): Promise<void> {
+  const pid = readPid(files.pid);
+  const commandLine = pid === null ? null : commandLineOf(pid);
+  if (pid !== null && isAlive(pid) && (commandLine === null || commandLine.includes('temporal'))) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(files.pid, { force: true });
+  rmSync(files.address, { force: true });
+}
+
 /**
  * Starts `temporal server start-dev` with its state in `<stateDir>/temporal.db` and its output in
- * `<stateDir>/temporal.log`, so our stdout stays ours (--json) and a rerun finds the same workflows.
+ * `<stateDir>/temporal.log`, so our stdout stays ours (--json) and a rerun finds the same workflows. It runs in
+ * a process group of its own: a terminal's Ctrl-C reaches hexmeta, which stops it after its own shutdown.
  */
-export async function startEmbeddedServer(cli: string, stateDir: string, ui = false): Promise<EmbeddedServer> {
-  mkdirSync(stateDir, { recursive: true });
-  const pidFile = join(stateDir, 'temporal.pid');
-  const logFile = join(stateDir, 'temporal.log');
-  await stopLeftover(pidFile);
+async function spawnServer(cli: string, files: StateFiles, ui: boolean): Promise<{ address: string; uiUrl: string | null }> {
   const port = await freePort();
   const uiPort = ui ? await freePort() : null;
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', join(stateDir, 'temporal.db'), '--log-level', 'error'];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', files.db, '--log-level', 'error'];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
-  const log = openSync(logFile, 'a');
-  const child = spawn(cli, args, { stdio: ['ignore', log, log] });
-  writeFileSync(pidFile, String(child.pid));
+  const log = openSync(files.log, 'a');
+  const child = spawn(cli, args, { stdio: ['ignore', log, log], detached: true });
+  closeSync(log);
+  // Other hexmeta processes of this folder may outlive this one and go on using the server.
+  child.unref();
+  writeFileSync(files.pid, String(child.pid));
   const address = `127.0.0.1:${port}`;
-  await waitUntilServing(address, () => child.exitCode !== null, logFile);
+  const uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : null;
+  try {
+    await waitUntilServing(address, () => child.exitCode !== null || child.signalCode !== null, files.log);
+  } catch (error) {
+    await stopRecordedServer(files);
+    throw error;
+  }
+  writeFileSync(files.address, `${address}\n${uiUrl ?? ''}\n`);
+  return { address, uiUrl };
+}
+
+async function answers(address: string): Promise<boolean> {
+  try {
+    await waitUntilServing(address, () => true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface AcquireOptions {
+  ui?: boolean;
+  /** Finds the CLI; called only when a server has to be started. */
+  locateCli: () => Promise<string>;
+  say?: (line: string) => void;
+}
+
+/**
+ * The state folder's embedded dev server: the one another hexmeta process of this folder already runs, else a
+ * new one (a server left by a killed run, used by nobody, is stopped first: it holds the database file).
+ * Every process using it has an entry in `<stateDir>/temporal.users/`; the last one to leave stops it.
+ */
+export async function acquireEmbeddedServer(stateDir: string, options: AcquireOptions): Promise<EmbeddedServer> {
+  mkdirSync(stateDir, { recursive: true });
+  const files = stateFiles(stateDir);
+  const say = options.say ?? (() => undefined);
+  const found = await withLockFile(files.lock, async () => {
+    files.users.add();
+    try {
+      const others = files.users.live().filter((u) => u.pid !== process.pid);
+      const running = runningServer(files);
+      if (others.length > 0 && running && await answers(running.address)) {
+        say(`Joining the embedded Temporal dev server at ${running.address}, started for this state folder by hexmeta process ${others.map((u) => u.pid).join(', ')}`
+          + (options.ui && !running.uiUrl ? ' (it runs without the Web UI)' : ''));
+        return { address: running.address, uiUrl: running.uiUrl, joined: true };
+      }
+      await stopRecordedServer(files);
+      return { ...await spawnServer(await options.locateCli(), files, options.ui ?? false), joined: false };
+    } catch (error) {
+      files.users.remove();
+      throw error;
+    }
+  });
+
+  let left = false;
+  // Backstop for an exit that skips stop(): leave, and stop the server when nobody else uses it.
+  const leaveOnExit = () => {
+    if (left) return;
+    left = true;
+    files.users.remove();
+    const running = runningServer(files);
+    if (files.users.live().length === 0 && running) {
+      try { process.kill(running.pid, 'SIGTERM'); } catch { /* gone already */ }
+    }
+  };
+  process.once('exit', leaveOnExit);
   return {
-    address,
-    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
-    stop: () => new Promise<void>((resolve) => {
-      const done = () => {
-        rmSync(pidFile, { force: true });
-        resolve();
-      };
-      if (child.exitCode !== null) return done();
-      child.once('exit', done);
-      child.kill('SIGTERM');
-    }),
+    ...found,
+    stop: async () => {
+      process.off('exit', leaveOnExit);
+      if (left) return;
+      left = true;
+      await withLockFile(files.lock, async () => {
+        files.users.remove();
+        if (files.users.live().length === 0) await stopRecordedServer(files);
+      });
+    },
   };
 }

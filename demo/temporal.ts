@@ -1,7 +1,7 @@
 // The demo's own Temporal dev server: always embedded (TEMPORAL_ADDRESS is not used), its state in the demo folder.
 import { join } from 'node:path';
-import { freePort, startEmbeddedServer } from '../client/devServer';
-import { findTemporalCli } from '../client/temporal';
+import { acquireEmbeddedServer } from '../client/devServer';
+import { locateTemporalCli } from '../client/temporalCli';
 
 export interface DemoTemporal {
   address: string;
@@ -11,28 +11,14 @@ export interface DemoTemporal {
   stop(): Promise<void>;
 }
 
-export async function startDemoTemporal(stateDir: string, ui: boolean): Promise<DemoTemporal> {
-  const cli = findTemporalCli();
-  if (cli) {
-    const server = await startEmbeddedServer(cli, stateDir, ui);
-    return { ...server, description: `temporal server start-dev (${cli}), state in ${join(stateDir, 'temporal.db')}` };
-  }
-  // No CLI on this machine: the SDK downloads the dev server once into its cache, as `hexmeta ingest` does.
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const uiPort = ui ? await freePort() : undefined;
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'cached-download' },
-      dbFilename: join(stateDir, 'temporal.db'),
-      ui,
-      uiPort,
-      extraArgs: ['--log-level', 'error'],
-    },
+/** `say` tells each step of finding the Temporal CLI (TEMPORAL_CLI_PATH, PATH, the SDK's cache, PyPI). */
+export async function startDemoTemporal(stateDir: string, ui: boolean, say: (line: string) => void): Promise<DemoTemporal> {
+  let cli = '';
+  const server = await acquireEmbeddedServer(stateDir, {
+    ui,
+    say,
+    locateCli: async () => (cli = await locateTemporalCli({ stateDir, say, remoteAllowed: false })),
   });
-  return {
-    address: env.address,
-    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
-    description: `Temporal dev server downloaded by the SDK, state in ${join(stateDir, 'temporal.db')}`,
-    stop: () => env.teardown(),
-  };
+  const runner = cli ? `temporal server start-dev (${cli})` : 'temporal server start-dev shared with another hexmeta process';
+  return { ...server, description: `${runner}, state in ${join(stateDir, 'temporal.db')}` };
 }

@@ -55,7 +55,7 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
     const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), 'hexmeta-demo-')));
     mkdirSync(dir, { recursive: true });
 
-    const temporal = await startDemoTemporal(dir, options.ui !== false);
+    const temporal = await startDemoTemporal(dir, options.ui !== false, (line) => process.stderr.write(`${line}\n`));
     cleanups.push(temporal.stop);
     signals.check();
     const servers = await startDemoServers();

@@ -2,14 +2,19 @@ import { resolve } from 'node:path';
 import { processLog } from '../../activities/common/log';
 import { ConfigError } from '../../activities/config/errors';
 import { resolveConfig } from '../../activities/config/load';
-import { createHexWorker, DEFAULT_TASK_QUEUE } from '../../worker/createWorker';
+import { createHexWorker } from '../../worker/createWorker';
 import { setUpTelemetry, telemetrySettings, TelemetryOptionError, type TelemetryFlags } from '../../worker/telemetry';
 import { progressQuery, type IngestionSummary } from '../../workflows/messages';
 import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
 import { EXIT_INTERRUPTED, EXIT_ITEM_FAILURES, EXIT_SETUP_FAILED, exitCodeOf, formatSummary, progressLine } from '../summary';
+import { claimService, ServiceBusyError, type ServiceClaim } from '../serviceLock';
+import {
+  connectionFlags, ConnectionSettingsError, resolveConnectionSettings, TemporalConnectionError, type ConnectionFlags,
+} from '../connection';
 import { connectTemporal } from '../temporal';
+import { TemporalCliMissingError } from '../temporalCli';
 
-export interface IngestCommandOptions extends TelemetryFlags {
+export interface IngestCommandOptions extends TelemetryFlags, ConnectionFlags {
   config: string;
   taskQueue?: string;
   json?: boolean;
@@ -25,7 +30,6 @@ function reportInterrupted(workflowId: string): number {
 
 /** `hexmeta ingest -c hex.yaml`: runs one ingestion to the end and returns the exit code. */
 export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
-  const remote = Boolean(process.env.TEMPORAL_ADDRESS);
   let log;
   try {
     // Format and level from the flags first, so that even a configuration error is written as asked.
@@ -35,10 +39,23 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     console.error(error.message);
     return EXIT_SETUP_FAILED;
   }
+  let settings;
+  try {
+    settings = resolveConnectionSettings(connectionFlags(options));
+  } catch (error) {
+    if (!(error instanceof ConnectionSettingsError)) throw error;
+    log.error(error.message);
+    return EXIT_SETUP_FAILED;
+  }
+  // Without a server named anywhere, this process runs an embedded one and its worker.
+  const remote = settings.address !== null;
   let fileLevel;
+  let service;
   try {
     prepareSource({ source: { configPath: options.config }, checkSecrets: !remote });
-    fileLevel = resolveConfig({ configPath: resolve(options.config) }, process.env, !remote).plan.loggerLevel;
+    const resolved = resolveConfig({ configPath: resolve(options.config) }, process.env, !remote);
+    fileLevel = resolved.plan.loggerLevel;
+    service = { openMetadata: resolved.openMetadataHostPort, serviceName: resolved.plan.serviceName };
   } catch (error) {
     if (error instanceof ConfigError) {
       log.error(error.message);
@@ -51,12 +68,24 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
 
   let target;
   try {
-    target = await connectTemporal({ ui: options.ui });
+    target = await connectTemporal({ ui: options.ui, say: (line) => log.info(line), settings });
   } catch (error) {
-    log.error(`Cannot reach Temporal: ${(error as Error).message}`);
+    const known = error instanceof TemporalCliMissingError || error instanceof TemporalConnectionError;
+    log.error(known ? error.message : `Cannot reach Temporal: ${(error as Error).message}`);
     return EXIT_SETUP_FAILED;
   }
-  const taskQueue = options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  let claim: ServiceClaim | undefined;
+  if (target.embedded) {
+    try {
+      claim = await claimService({ ...service, stateDir: target.embedded.stateDir });
+    } catch (error) {
+      await target.close();
+      if (!(error instanceof ServiceBusyError)) throw error;
+      log.error(error.message);
+      return EXIT_SETUP_FAILED;
+    }
+  }
+  const taskQueue = settings.taskQueue;
   let timer: NodeJS.Timeout | undefined;
   let interrupted = false;
   // Awaited before the connection closes: a query still in flight on a closed channel would throw.
@@ -99,6 +128,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     if (timer) clearInterval(timer);
     queries.abort();
     await pendingQuery;
+    claim?.release();
     await target.close();
   }
 }
