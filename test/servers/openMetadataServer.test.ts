@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { applyJsonPatch, buildFqn, quoteName, splitFqn, startOpenMetadataServer, type OpenMetadataServer } from '../../servers/openMetadataServer';
 import { configuredOpenMetadataSpec } from '../../servers/openMetadataSpec';
 import { RequestValidator } from '../../servers/openmetadata/rules/requestValidator';
@@ -366,5 +369,33 @@ describe('OpenMetadata double', () => {
     assert.equal(server.writeCount(), 0);
     assert.equal((await call(server, 'PUT', '/services/dashboardServices', { name: 'hex', serviceType: 'Hex' })).status, 201);
     assert.equal(server.writeCount(), 1);
+  });
+});
+
+describe('accepted request bodies', () => {
+  it('are kept in memory on request and written one JSON line each to HEXMETA_OM_BODY_LOG', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hexmeta-om-bodies-'));
+    const logFile = join(dir, 'bodies.jsonl');
+    process.env.HEXMETA_OM_BODY_LOG = logFile;
+    let server: OpenMetadataServer;
+    try {
+      server = await startOpenMetadataServer({ jwt: JWT, keepValidatedBodies: true });
+    } finally {
+      delete process.env.HEXMETA_OM_BODY_LOG;
+    }
+    try {
+      await seedHexService(server);
+      assert.equal((await call(server, 'PUT', '/dashboards', { name: 'd1', service: 'hex', colour: 'red' })).status, 400);
+      assert.equal((await call(server, 'PUT', '/dashboards', { name: 'd1', service: 'hex' })).status, 201);
+      const expected = [
+        { schema: 'api/services/createDashboardService.json', body: { name: 'hex', serviceType: 'Hex', connection: HEX_CONNECTION } },
+        { schema: 'api/data/createDashboard.json', body: { name: 'd1', service: 'hex' } },
+      ];
+      assert.deepEqual(server.validatedBodies(), expected, 'refused bodies are not kept');
+      assert.deepEqual(readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line)), expected);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -46,6 +46,9 @@ const HEX_CONNECTION = closed({
   includeTags: BOOLEAN, dashboardFilterPattern: FILTER_PATTERN, supportsMetadataExtraction: BOOLEAN,
 }, ['hostPort', 'token']);
 
+/** The properties of a Hex connection's `config` (also the keys of a workflow file's `serviceConnection.config`). */
+export const HEX_CONNECTION_PROPERTIES = Object.keys(HEX_CONNECTION.properties as Rule);
+
 /** Hex connections are checked in full; the connections of other services only need to be objects with a type. */
 const DASHBOARD_CONNECTION = closed({
   config: {
