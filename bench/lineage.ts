@@ -3,11 +3,15 @@
  * (default 'auto' strategy and 'parser-first') against plain node-sql-parser `tableList`, plus queries/second
  * on one core. Run: `npx tsx bench/lineage.ts [--seconds N]`.
  */
+import type { Dialect } from '../activities/lineage/dialect';
 import { rulesFor } from '../activities/lineage/dialectRules';
 import { extractTables } from '../activities/lineage/extractTables';
+import { parseHexComment } from '../activities/lineage/hexComment';
 import { parserTableList } from '../activities/lineage/parserTables';
 import { qualifyName, storedParts } from '../activities/lineage/tableNames';
 import { CORPUS, type CorpusCase } from '../test/unit/lineage/corpus';
+import { LINEAGE_CLASSES } from '../test/unit/lineage/corpusHelpers';
+import { HEX_COMMENT_CASES } from '../test/unit/lineage/corpusHexComments';
 
 type Extractor = (c: CorpusCase) => string[];
 
@@ -69,6 +73,30 @@ function throughput(extract: Extractor, seconds: number): number {
   return queries / ((performance.now() - started) / 1000);
 }
 
+/**
+ * Cases of each class the extractor got right before these classes had rules of their own, measured by running
+ * this corpus against the extractor at commit fd0e909.
+ */
+const BEFORE: Record<string, number> = { intermediate: 0, folding: 1, navigation: 8, bigqueryQualification: 0, hexComment: 1 };
+
+/** Right answers per class, now, beside the recorded figure from before. */
+function classCounts(): void {
+  const rows: Array<[string, number, number]> = LINEAGE_CLASSES.map((lineageClass) => {
+    const cases = CORPUS.filter((c) => c.lineageClass === lineageClass);
+    const wrong = cases.filter((c) => JSON.stringify(ours(c)) !== JSON.stringify([...c.expected].sort()));
+    if (process.argv.includes('--verbose')) for (const c of wrong) console.log(`    wrong (${lineageClass}): ${c.name} -> ${ours(c).join(', ')}`);
+    const right = cases.length - wrong.length;
+    return [lineageClass, right, cases.length];
+  });
+  const hexRight = HEX_COMMENT_CASES.filter((c) =>
+    ((parseHexComment as (sql: string, dialect?: Dialect) => { projectId: string } | null)(c.sql, c.dialect)?.projectId ?? null) === c.projectId).length;
+  rows.push(['hexComment', hexRight, HEX_COMMENT_CASES.length]);
+  console.log(`${'class'.padEnd(24)} before    after`);
+  for (const [name, right, total] of rows) {
+    console.log(`${name.padEnd(24)} ${`${BEFORE[name]}/${total}`.padStart(6)}  ${`${right}/${total}`.padStart(7)}`);
+  }
+}
+
 function main(): void {
   const secondsFlag = process.argv.indexOf('--seconds');
   const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 2;
@@ -86,6 +114,7 @@ function main(): void {
     console.log(`${label.padEnd(38)} ${percent(result.precision)} ${percent(result.recall)} ${percent(result.exact)}  ${rate.toFixed(0).padStart(9)}`);
     if (process.argv.includes('--verbose')) for (const name of result.failures) console.log(`    not exact: ${name}`);
   }
+  classCounts();
 }
 
 main();

@@ -17,6 +17,8 @@ export interface ExtractTablesInput {
    * is unsure of; 'parser-first': node-sql-parser for every statement, the token scan when it rejects one.
    */
   strategy?: 'auto' | 'parser-first';
+  /** Redshift: `enable_case_sensitive_identifier` is on where the text starts (off by default). */
+  caseSensitiveIdentifiers?: boolean;
 }
 
 export interface ExtractTablesResult {
@@ -33,6 +35,33 @@ export interface ExtractTablesResult {
  */
 export const MAX_SQL_CHARS = 200_000;
 export const MAX_PARSER_CHARS = 3_000;
+
+/**
+ * Tokens of the first MAX_SQL_CHARS characters. A token the cut goes through is dropped, together with the
+ * dotted name it ends (a cut through `DB1.SCH1.CUSTOMERS` must not leave a table `DB1.SCH1.CU` or `DB1.SCH1`).
+ */
+function tokensWithinCut(sql: string, rules: DialectRules, warn: (warning: string) => void): Token[] {
+  if (sql.length <= MAX_SQL_CHARS) return tokenize(sql, rules);
+  const tokens = tokenize(sql.slice(0, MAX_SQL_CHARS), rules);
+  const last = tokens[tokens.length - 1];
+  // One-character punctuation cannot be cut through; any other token touching the cut may go on past it.
+  const cutThrough = last !== undefined && last.kind !== 'punct' && last.end >= MAX_SQL_CHARS && !/\s/.test(sql[MAX_SQL_CHARS]);
+  let dropped = '';
+  if (cutThrough) {
+    let dot = tokens.pop()!.text === '.';
+    dropped = last.text;
+    for (let top = tokens[tokens.length - 1]; top; top = tokens[tokens.length - 1]) {
+      if (top.kind === 'punct' && top.text === '.') dot = true;
+      else if (dot && (top.kind === 'word' || top.kind === 'ident')) dot = false;
+      else break;
+      dropped = top.text + dropped;
+      tokens.pop();
+    }
+  }
+  const partial = cutThrough ? `; the partial token "${dropped.slice(0, 60)}" at the cut is dropped` : '';
+  warn(`SQL text of ${sql.length} characters cut to the first ${MAX_SQL_CHARS}${partial}`);
+  return tokens;
+}
 
 function splitStatements(tokens: Token[]): Token[][] {
   const statements: Token[][] = [];
@@ -75,22 +104,25 @@ function withoutTemplates(sql: string): string {
 /** Tables read by `sql`, fully qualified where the defaults allow, deduplicated and sorted. */
 export function extractTables(input: ExtractTablesInput): ExtractTablesResult {
   if (!isDialect(input.dialect)) throw new TypeError(`unknown SQL dialect ${JSON.stringify(input.dialect)}`);
-  const rules = rulesFor(input.dialect);
+  const caseSensitive = (on: boolean): DialectRules => ({ ...rulesFor(input.dialect), quotedFold: on ? 'none' : 'lower' });
+  let rules = input.dialect === 'redshift' ? caseSensitive(input.caseSensitiveIdentifiers === true) : rulesFor(input.dialect);
   const warnings: string[] = [];
   const warn = (warning: string) => { if (!warnings.includes(warning)) warnings.push(warning); };
-  let sql = input.sql ?? '';
-  if (sql.length > MAX_SQL_CHARS) {
-    warnings.push(`SQL text of ${sql.length} characters cut to the first ${MAX_SQL_CHARS}`);
-    sql = sql.slice(0, MAX_SQL_CHARS);
-  }
+  const sql = input.sql ?? '';
   // Defaults come from the warehouse's own records, so they are already in stored form and used as given.
   let defaults: NameDefaults = { database: input.defaultDatabase || null, schema: input.defaultSchema || null };
   const strategy = input.strategy ?? 'auto';
   const tables = new Set<string>();
-  const statements = splitStatements(tokenize(sql, rules));
+  /** Tables and views the text itself created so far: reading one later is not reading the warehouse. */
+  const created = new Set<string>();
+  const statements = splitStatements(tokensWithinCut(sql, rules, warn));
   statements.forEach((statement, index) => {
     const scan = scanStatement(statement, rules);
     if (scan.use) { defaults = applyUse(scan.use, defaults, input.dialect, rules); return; }
+    if (scan.caseSensitiveIdentifiers !== null) {
+      if (input.dialect === 'redshift') rules = caseSensitive(scan.caseSensitiveIdentifiers);
+      return;
+    }
     let reads: NamePart[][] = scan.reads;
     const wantParser = strategy === 'parser-first' || scan.structureUnclear;
     if (wantParser && rules.parserDatabase) {
@@ -107,9 +139,11 @@ export function extractTables(input: ExtractTablesInput): ExtractTablesResult {
     for (const doubt of scan.doubts) warn(statements.length > 1 ? `statement ${index + 1}: ${doubt}` : doubt);
     for (const parts of reads) {
       const qualified = qualifyName(storedParts(parts, rules), defaults, rules);
+      if (created.has(qualified.name)) continue;
       tables.add(qualified.name);
       if (qualified.warning) warn(qualified.warning);
     }
+    if (scan.creates) created.add(qualifyName(storedParts(scan.creates, rules), defaults, rules).name);
   });
   return { tables: [...tables].sort(), warnings };
 }

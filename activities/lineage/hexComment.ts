@@ -1,3 +1,5 @@
+import { isDialect, type Dialect } from './dialect';
+import { rulesFor } from './dialectRules';
 /** Metadata Hex appends to the SQL it sends to a warehouse (`-- Hex query metadata: {json}`). */
 export interface HexQueryMetadata {
   projectId: string;
@@ -16,22 +18,117 @@ export interface HexQueryMetadata {
 const MARKER = '-- Hex query metadata:';
 // Any host (multi- or single-tenant); the workspace is the segment before /hex/ or /app/.
 const WORKSPACE_IN_URL = /^https?:\/\/[^/]+\/([^/?#]+)\/(?:hex|app)\//i;
+/** Hex project ids are UUIDs; a slug of letters, digits, `-` and `_` is accepted too. Anything else (an unrendered `{{ project_id }}`) is not Hex's. */
+const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
-/** Start offsets of lines whose trimmed text begins with the marker, last first. */
-function markerLines(sql: string): Array<{ start: number; end: number }> {
+/** What counts as a string, quoted name or comment when looking for the marker; without a dialect, a cautious mix. */
+interface Lexis {
+  quotes: string;
+  backslashEscapes: boolean;
+  hashComments: boolean;
+  slashComments: boolean;
+  nestedComments: boolean;
+  dollarQuotes: boolean;
+  tripleQuotes: boolean;
+}
+
+const ANY_DIALECT: Lexis = {
+  quotes: '\'"`', backslashEscapes: false, hashComments: false, slashComments: false, nestedComments: false, dollarQuotes: true, tripleQuotes: true,
+};
+
+function lexisOf(dialect: Dialect | undefined): Lexis {
+  if (!dialect || !isDialect(dialect)) return ANY_DIALECT;
+  const rules = rulesFor(dialect);
+  return {
+    quotes: '\'"`', backslashEscapes: rules.backslashEscapes, hashComments: rules.hashComments, slashComments: rules.slashComments,
+    nestedComments: rules.nestedComments, dollarQuotes: rules.dollarQuotes, tripleQuotes: rules.bigQueryNames,
+  };
+}
+
+const DOLLAR_TAG = /\$[A-Za-z_]*\$/y;
+
+/**
+ * Lines whose trimmed text begins with the marker and that are real `--` comments (not text inside a string,
+ * quoted name or block comment), first to last. One pass over the text, so linear in its length.
+ */
+function markerLines(sql: string, lexis: Lexis): Array<{ start: number; end: number }> {
   const found: Array<{ start: number; end: number }> = [];
-  let from = sql.length;
-  while (from >= 0) {
-    const at = sql.lastIndexOf(MARKER, from);
-    if (at < 0) break;
-    const lineStart = sql.lastIndexOf('\n', at - 1) + 1;
-    if (sql.slice(lineStart, at).trim() === '') {
-      const newline = sql.indexOf('\n', at);
-      found.push({ start: lineStart, end: newline < 0 ? sql.length : newline });
+  if (!sql.includes(MARKER)) return found;
+  const n = sql.length;
+  let lineStart = 0;
+  /** Only whitespace since lineStart. */
+  let blank = true;
+  let i = 0;
+  // A string or block comment puts text on the line (and on the lines it spans): no marker there is a whole line.
+  const skipTo = (end: number) => { i = end; blank = false; };
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (c === 10) { i++; lineStart = i; blank = true; continue; }
+    if (c === 32 || c === 9 || c === 13 || c === 12) { i++; continue; }
+    const ch = sql[i];
+    const next = sql[i + 1];
+    if (ch === '-' && next === '-') {
+      const newline = sql.indexOf('\n', i);
+      const end = newline < 0 ? n : newline;
+      if (blank && sql.startsWith(MARKER, i)) found.push({ start: lineStart, end });
+      i = end;
+      continue;
     }
-    from = at - 1;
+    if ((ch === '#' && lexis.hashComments) || (ch === '/' && next === '/' && lexis.slashComments)) {
+      const newline = sql.indexOf('\n', i);
+      i = newline < 0 ? n : newline;
+      continue;
+    }
+    if (ch === '/' && next === '*') { skipTo(endOfBlockComment(sql, i, lexis.nestedComments)); continue; }
+    if (lexis.tripleQuotes && (sql.startsWith("'''", i) || sql.startsWith('"""', i))) {
+      const close = sql.indexOf(sql.slice(i, i + 3), i + 3);
+      skipTo(close < 0 ? n : close + 3);
+      continue;
+    }
+    if (lexis.quotes.includes(ch)) {
+      // PostgreSQL-style E'...' strings take backslash escapes whatever the dialect's default.
+      const escapeString = ch === "'" && (sql[i - 1] === 'E' || sql[i - 1] === 'e') && !/[A-Za-z0-9_]/.test(sql[i - 2] ?? '');
+      skipTo(endOfQuoted(sql, i, ch, escapeString || (lexis.backslashEscapes && ch !== '`')));
+      continue;
+    }
+    if (ch === '$' && lexis.dollarQuotes) {
+      DOLLAR_TAG.lastIndex = i;
+      const tag = DOLLAR_TAG.exec(sql);
+      if (tag) {
+        const close = sql.indexOf(tag[0], i + tag[0].length);
+        skipTo(close < 0 ? n : close + tag[0].length);
+        continue;
+      }
+    }
+    blank = false;
+    i++;
   }
   return found;
+}
+
+function endOfQuoted(sql: string, from: number, quote: string, backslash: boolean): number {
+  for (let i = from + 1; i < sql.length; i++) {
+    const c = sql[i];
+    if (backslash && c === '\\') { i++; continue; }
+    if (c === quote) {
+      if (sql[i + 1] === quote) { i++; continue; }
+      return i + 1;
+    }
+  }
+  return sql.length;
+}
+
+function endOfBlockComment(sql: string, from: number, nested: boolean): number {
+  if (!nested) {
+    const close = sql.indexOf('*/', from + 2);
+    return close < 0 ? sql.length : close + 2;
+  }
+  let depth = 0;
+  for (let i = from; i < sql.length - 1; i++) {
+    if (sql[i] === '/' && sql[i + 1] === '*') { depth++; i++; }
+    else if (sql[i] === '*' && sql[i + 1] === '/') { i++; if (--depth === 0) return i + 1; }
+  }
+  return sql.length;
 }
 
 function stringOrNull(value: unknown): string | null {
@@ -57,7 +154,7 @@ function toMetadata(line: string): HexQueryMetadata | null {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
   const json = parsed as Record<string, unknown>;
   const projectId = stringOrNull(json.project_id)?.trim();
-  if (!projectId) return null;
+  if (!projectId || !PROJECT_ID.test(projectId)) return null;
   return {
     projectId,
     workspace: workspaceFromUrl(json.project_url),
@@ -73,12 +170,14 @@ function toMetadata(line: string): HexQueryMetadata | null {
 }
 
 /**
- * Finds the Hex metadata comment on any whole line of `sql`. The last valid one wins (Hex appends it as
- * the last line; some warehouses drop trailing comments, so a leading one is accepted too).
+ * Finds the Hex metadata comment on any whole line of `sql` that is a real comment (text inside a string
+ * literal or quoted name is not, read by `dialect`'s rules where given). The last valid one wins (Hex appends
+ * it as the last line; some warehouses drop trailing comments, so a leading one is accepted too).
  */
-export function parseHexComment(sql: string): HexQueryMetadata | null {
-  if (!sql.includes(MARKER)) return null;
-  for (const line of markerLines(sql)) {
+export function parseHexComment(sql: string, dialect?: Dialect): HexQueryMetadata | null {
+  const lines = markerLines(sql, lexisOf(dialect));
+  for (let k = lines.length - 1; k >= 0; k--) {
+    const line = lines[k];
     const metadata = toMetadata(sql.slice(line.start, line.end));
     if (metadata) return metadata;
   }
@@ -86,11 +185,15 @@ export function parseHexComment(sql: string): HexQueryMetadata | null {
 }
 
 /** Removes every Hex metadata comment line, leaving the SQL itself. */
-export function stripHexComment(sql: string): string {
-  if (!sql.includes(MARKER)) return sql;
-  let result = sql;
-  for (const line of markerLines(sql)) {
-    result = result.slice(0, line.start) + result.slice(line.end);
+export function stripHexComment(sql: string, dialect?: Dialect): string {
+  const lines = markerLines(sql, lexisOf(dialect));
+  if (lines.length === 0) return sql;
+  const kept: string[] = [];
+  let from = 0;
+  for (const line of lines) {
+    kept.push(sql.slice(from, line.start));
+    from = line.end;
   }
-  return result;
+  kept.push(sql.slice(from));
+  return kept.join('');
 }

@@ -30,6 +30,9 @@ export function storedParts(parts: NamePart[], rules: DialectRules): string[] {
 /** Completes a table name with the defaults so it reads `database.schema.table` (or `database.table`). */
 export function qualifyName(parts: string[], defaults: NameDefaults, rules: DialectRules): QualifiedName {
   const want = rules.nameParts;
+  if (rules.bigQueryNames && parts.length >= 2 && parts[parts.length - 2].toUpperCase() === 'INFORMATION_SCHEMA') {
+    return informationSchemaName(parts, defaults);
+  }
   let names = parts.slice();
   if (names.length > want) names = names.slice(names.length - want);
   if (want === 2) {
@@ -45,4 +48,18 @@ export function qualifyName(parts: string[], defaults: NameDefaults, rules: Dial
   const name = names.join('.');
   const warning = names.length < want ? `table "${name}" is not fully qualified and no default completes it` : null;
   return { name, warning };
+}
+
+/**
+ * BigQuery INFORMATION_SCHEMA views hang off a qualifier (`region-us.INFORMATION_SCHEMA.JOBS`,
+ * `dataset.INFORMATION_SCHEMA.COLUMNS`) or off the project itself (`INFORMATION_SCHEMA.SCHEMATA`): the qualifier
+ * plays the dataset's part, and the default project completes the name as it does `dataset.table`.
+ */
+function informationSchemaName(parts: string[], defaults: NameDefaults): QualifiedName {
+  const view = parts.slice(-2);
+  const qualifier = parts.slice(0, -2).slice(-2);
+  const names = qualifier.length === 2 || !defaults.database ? [...qualifier, ...view] : [defaults.database, ...qualifier, ...view];
+  const name = names.join('.');
+  const complete = qualifier.length === 2 || defaults.database;
+  return { name, warning: complete ? null : `table "${name}" is not fully qualified and no default completes it` };
 }

@@ -9,6 +9,10 @@ export interface StatementScan {
   reads: NamePart[][];
   /** `USE ...` statement: the kind keyword (DATABASE, SCHEMA, CATALOG, '' for none) and the name. */
   use: { kind: string; name: NamePart[] } | null;
+  /** Table or view the statement creates (`CREATE TABLE/VIEW x`, `SELECT ... INTO x`), as written. */
+  creates: NamePart[] | null;
+  /** Redshift `SET/RESET enable_case_sensitive_identifier`: the value it leaves in effect. */
+  caseSensitiveIdentifiers: boolean | null;
   /** Reasons the token scan may be wrong (unbalanced brackets, templated table names, ...). */
   doubts: string[];
   /** The statement's structure is unclear, so a full SQL parser may read it better. */
@@ -44,6 +48,10 @@ const NON_FUNCTION_WORDS = new Set([
 ]);
 /** Words that can sit in a table position without being the table. */
 const TABLE_PREFIXES = new Set(['LATERAL', 'ONLY', 'TABLE', 'GLOBAL']);
+/** Words before INTO that make it a write into an existing table. */
+const INTO_WRITERS = new Set(['INSERT', 'MERGE', 'REPLACE', 'IGNORE', 'OVERWRITE']);
+/** Words between INTO/TABLE and the target's name. */
+const TARGET_PREFIXES = new Set(['TABLE', 'IF', 'NOT', 'EXISTS', 'ONLY', 'TEMP', 'TEMPORARY', 'UNLOGGED']);
 const NO_READ_STATEMENTS = new Set([
   'SHOW', 'DESCRIBE', 'DESC', 'DROP', 'ALTER', 'GRANT', 'REVOKE', 'TRUNCATE', 'COMMIT', 'ROLLBACK',
   'CALL', 'COMMENT', 'ANALYZE', 'VACUUM', 'OPTIMIZE', 'REFRESH', 'PUT', 'GET', 'REMOVE', 'LIST',
@@ -58,10 +66,15 @@ function newFrame(honorsFrom: boolean, ctes: Set<string> | null = null): Frame {
 
 /** Scans one statement's tokens (no `;` inside) for the tables it reads. Linear in the token count. */
 export function scanStatement(tokens: Token[], rules: DialectRules): StatementScan {
-  const scan: StatementScan = { reads: [], use: null, doubts: [], structureUnclear: false };
+  const scan: StatementScan = { reads: [], use: null, creates: null, caseSensitiveIdentifiers: null, doubts: [], structureUnclear: false };
   if (tokens.length === 0) return scan;
   const first = tokens[0].upper;
   if (tokens[0].kind === 'word' && NO_READ_STATEMENTS.has(first)) return scan;
+  if ((first === 'SET' || first === 'RESET') && tokens[1]?.upper === 'ENABLE_CASE_SENSITIVE_IDENTIFIER') {
+    const value = tokens[first === 'SET' ? 3 : -1]?.text.toLowerCase();
+    scan.caseSensitiveIdentifiers = value === 'true' || value === 'on' || value === '1';
+    return scan;
+  }
   if (first === 'USE') {
     const kind = tokens[1]?.kind === 'word' && /^(DATABASE|SCHEMA|CATALOG|WAREHOUSE|ROLE|SECONDARY)$/.test(tokens[1].upper)
       ? tokens[1].upper : '';
@@ -76,6 +89,10 @@ export function scanStatement(tokens: Token[], rules: DialectRules): StatementSc
   const isDelete = first === 'DELETE';
   const isCreate = first === 'CREATE' || first === 'REPLACE';
   let targetPending = first === 'UPDATE' || (first === 'INSERT' && tokens[1]?.upper === 'OVERWRITE');
+  /** The pending target is a table this statement creates. */
+  let targetCreated = false;
+  /** First parts of dotted table names (schemas, datasets): a path on an alias never starts with one. */
+  const qualifiers = new Set<string>();
   let createTargetDone = !isCreate;
   /** Table names and aliases seen so far (BigQuery array paths start with one). */
   const aliases = new Set<string>();
@@ -143,17 +160,28 @@ export function scanStatement(tokens: Token[], rules: DialectRules): StatementSc
 
     if (word === 'WITH' && isCteStart(tokens, i)) { frame.withState = 'name'; frame.withRecursive = false; continue; }
     if (word === 'INTO' || (word === 'OVERWRITE' && first === 'INSERT')) {
+      // `SELECT ... INTO [TEMP] [TABLE] x` (PostgreSQL, Redshift) creates x; INSERT/MERGE INTO writes an existing table.
+      targetCreated = word === 'INTO' && stack.length === 1 && (first === 'SELECT' || first === 'WITH') && !INTO_WRITERS.has(tokens[i - 1]?.upper ?? '');
       targetPending = true; frame.inTableList = false; frame.expectTable = false; continue;
     }
-    if (isCreate && !createTargetDone && (word === 'TABLE' || word === 'VIEW')) { targetPending = true; createTargetDone = true; continue; }
+    if (isCreate && !createTargetDone && (word === 'TABLE' || word === 'VIEW')) {
+      targetPending = true; targetCreated = true; createTargetDone = true; continue;
+    }
+    // `CREATE TABLE x USING DELTA AS ...`: USING names a data source format there, not a table.
+    if (isCreate && word === 'USING' && stack.length === 1 && !frame.inTableList) { i++; continue; }
     // CREATE TABLE t CLONE s copies s's data.
     if (isCreate && word === 'CLONE') { frame.expectTable = true; continue; }
     if (targetPending && word && CLAUSE_STARTS.has(word)) targetPending = false; // `SELECT x INTO @v FROM t`
     if (targetPending && i > 0 && (token.kind === 'word' || token.kind === 'ident')) {
-      if (word === 'TABLE' || word === 'IF' || word === 'NOT' || word === 'EXISTS' || word === 'ONLY') continue;
+      const after = tokens[i + 1];
+      if (TARGET_PREFIXES.has(word) && (after?.kind === 'ident' || (after?.kind === 'word' && !CLAUSE_STARTS.has(after.upper)))) continue;
+      if (word === 'OUTFILE' || word === 'DUMPFILE') { targetPending = false; continue; }
       const name = readName(tokens, i, rules);
       targetPending = false;
-      if (name) i = name.end - 1;
+      if (name) {
+        i = name.end - 1;
+        if (targetCreated) scan.creates = name.parts;
+      }
       continue;
     }
     if (word === 'FROM') {
@@ -197,8 +225,10 @@ export function scanStatement(tokens: Token[], rules: DialectRules): StatementSc
     if (tokens[name.end]?.kind === 'punct' && tokens[name.end].text === '(') continue; // table function
     const folded = name.parts.map(fold);
     const lastName = folded[folded.length - 1];
-    // BigQuery `FROM t, t.array_column`: an implicit UNNEST of a column, not a table.
-    if (rules.bigQueryNames && folded.length > 1 && aliases.has(folded[0])) continue;
+    // BigQuery `FROM t, t.array_column` and Redshift `FROM t AS o, o.items AS i` navigate a row, not a schema;
+    // a first part also used as a schema or dataset of another name here is that schema (`FROM d.t AS d JOIN d.u`).
+    if (rules.aliasPaths && folded.length > 1 && aliases.has(folded[0]) && !qualifiers.has(folded[0])) continue;
+    if (folded.length > 1) qualifiers.add(folded[folded.length - 2]);
     aliases.add(lastName);
     if (folded.length === 1 && cteVisible(cteKey(name.parts[0]))) continue;
     if (folded.length === 1 && !name.parts[0].quoted && folded[0].toUpperCase() === 'DUAL') continue;

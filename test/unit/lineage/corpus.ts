@@ -1,4 +1,5 @@
 import { bigQueryCases, databricksCases } from './corpusBigQueryDatabricks';
+import { CLASS_CASES } from './corpusClasses';
 import type { CorpusCase } from './corpusHelpers';
 import { athenaCases, clickhouseCases, mysqlCases, trinoCases } from './corpusOthers';
 import { postgresCases, redshiftCases } from './corpusPostgres';
@@ -11,4 +12,5 @@ export type { CorpusCase } from './corpusHelpers';
 export const CORPUS: CorpusCase[] = [
   ...snowflakeCases, ...postgresCases, ...redshiftCases, ...bigQueryCases, ...databricksCases,
   ...trinoCases, ...athenaCases, ...mysqlCases, ...clickhouseCases, ...trickyCases, ...trickyClickHouseTrino,
+  ...CLASS_CASES,
 ];

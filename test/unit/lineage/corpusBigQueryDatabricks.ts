@@ -19,12 +19,12 @@ export const bigQueryCases = casesFor('bigquery', { defaultDatabase: 'acme-prod'
   ['select except', 'select * except (ssn) from hr.employees', ['acme-prod.hr.employees']],
   ['with offset', 'select x, off from unnest([\'a\']) x with offset as off join shop.t on true', ['acme-prod.shop.t']],
   ['no project default', 'select * from shop.orders', ['shop.orders'], { defaultDatabase: null }],
-  ['information schema', 'select * from shop.INFORMATION_SCHEMA.TABLES', ['shop.INFORMATION_SCHEMA.TABLES']],
+  ['information schema takes the default project', 'select * from shop.INFORMATION_SCHEMA.TABLES', ['acme-prod.shop.INFORMATION_SCHEMA.TABLES']],
 ]);
 
 export const databricksCases = casesFor('databricks', { defaultDatabase: 'main', defaultSchema: 'default' }, [
   ['three part lower', 'SELECT * FROM Main.Sales.Orders', ['main.sales.orders']],
-  ['backticks fold too', 'select * from `Hive_Metastore`.`Raw`.`Events`', ['Hive_Metastore.Raw.Events']],
+  ['backticks fold too', 'select * from `Hive_Metastore`.`Raw`.`Events`', ['hive_metastore.raw.events']],
   ['unqualified', 'select * from trips', ['main.default.trips']],
   ['schema qualified', 'select * from nyctaxi.trips t join nyctaxi.zones z on t.zone = z.id', ['main.nyctaxi.trips', 'main.nyctaxi.zones']],
   ['explode lateral view', 'select id, tag from events lateral view explode(tags) t as tag', ['main.default.events']],

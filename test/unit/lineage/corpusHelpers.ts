@@ -1,5 +1,9 @@
 import type { Dialect } from '../../../activities/lineage/dialect';
 
+/** Classes of SQL that simple scanners get wrong, counted apart by `bench/lineage.ts`. */
+export const LINEAGE_CLASSES = ['intermediate', 'folding', 'navigation', 'bigqueryQualification'] as const;
+export type LineageClass = (typeof LINEAGE_CLASSES)[number];
+
 export interface CorpusCase {
   name: string;
   sql: string;
@@ -7,6 +11,9 @@ export interface CorpusCase {
   defaultDatabase?: string | null;
   defaultSchema?: string | null;
   expected: string[];
+  lineageClass?: LineageClass;
+  /** The documented warehouse rule the case checks. */
+  rule?: string;
 }
 
 const CONTEXTS = ['SCHEDULED_RUN', 'APP_VIEW', 'LOGIC_VIEW'];

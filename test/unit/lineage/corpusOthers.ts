@@ -2,7 +2,7 @@ import { casesFor } from './corpusHelpers';
 
 export const trinoCases = casesFor('trino', { defaultDatabase: 'hive', defaultSchema: 'web' }, [
   ['three part', 'SELECT * FROM Hive.Web.Page_Views', ['hive.web.page_views']],
-  ['quoted keeps case', 'select * from "Iceberg"."Sales"."Orders"', ['Iceberg.Sales.Orders']],
+  ['quoted folds too', 'select * from "Iceberg"."Sales"."Orders"', ['iceberg.sales.orders']],
   ['unqualified', 'select * from clicks', ['hive.web.clicks']],
   ['cross join unnest', 'select u.id, t.tag from users u cross join unnest(u.tags) as t(tag)', ['hive.web.users']],
   ['cte', 'with x as (select * from logs) select * from x join iceberg.ref.ips i on x.ip = i.ip', ['hive.web.logs', 'iceberg.ref.ips']],
@@ -22,7 +22,7 @@ export const trinoCases = casesFor('trino', { defaultDatabase: 'hive', defaultSc
 export const athenaCases = casesFor('athena', { defaultDatabase: 'awsdatacatalog', defaultSchema: 'default' }, [
   ['two part', 'SELECT * FROM Logs.CloudTrail', ['awsdatacatalog.logs.cloudtrail']],
   ['three part', 'select * from awsdatacatalog.sales.orders', ['awsdatacatalog.sales.orders']],
-  ['quoted', 'select * from "sales"."Orders"', ['awsdatacatalog.sales.Orders']],
+  ['quoted folds too', 'select * from "sales"."Orders"', ['awsdatacatalog.sales.orders']],
   ['unnest', 'select r.id, e from logs.requests r cross join unnest(r.events) as t(e)', ['awsdatacatalog.logs.requests']],
   ['cte', 'with daily as (select date(ts) d, count(*) n from logs.alb group by 1) select * from daily order by d', ['awsdatacatalog.logs.alb']],
   ['unqualified', 'select * from elb_logs where elb_response_code = \'500\'', ['awsdatacatalog.default.elb_logs']],

@@ -26,7 +26,7 @@ export const postgresCases = casesFor('postgres', { defaultDatabase: 'appdb', de
 
 export const redshiftCases = casesFor('redshift', { defaultDatabase: 'dev', defaultSchema: 'public' }, [
   ['three part', 'select * from DEV.Sales.Orders', ['dev.sales.orders']],
-  ['quoted keeps case', 'select * from "Marketing"."Campaigns"', ['dev.Marketing.Campaigns']],
+  ['quoted folds by default', 'select * from "Marketing"."Campaigns"', ['dev.marketing.campaigns']],
   ['unqualified', 'select count(*) from event', ['dev.public.event']],
   ['cte', 'with top as (select * from sales order by pricepaid desc limit 10) select * from top join users on users.userid = top.buyerid', ['dev.public.sales', 'dev.public.users']],
   ['ctas', 'create table tmp_sales as select * from sales where saletime > getdate() - 7', ['dev.public.sales']],

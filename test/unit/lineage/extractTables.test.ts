@@ -4,6 +4,7 @@ import { DIALECTS } from '../../../activities/lineage/dialect';
 import { extractTables, MAX_PARSER_CHARS, MAX_SQL_CHARS } from '../../../activities/lineage/extractTables';
 import { parseHexComment } from '../../../activities/lineage/hexComment';
 import { CORPUS } from './corpus';
+import { LINEAGE_CLASSES } from './corpusHelpers';
 
 describe('extractTables over the corpus', () => {
   for (const testCase of CORPUS) {
@@ -13,9 +14,19 @@ describe('extractTables over the corpus', () => {
         defaultDatabase: testCase.defaultDatabase, defaultSchema: testCase.defaultSchema,
       });
       assert.deepEqual(result.tables, [...testCase.expected].sort());
-      assert.ok(parseHexComment(testCase.sql), 'every corpus query carries a Hex comment');
+      assert.ok(parseHexComment(testCase.sql, testCase.dialect), 'every corpus query carries a Hex comment');
     });
   }
+
+  it('has at least 5 cases per class, each with the rule it checks, over every dialect the class exists in', () => {
+    const spread = { intermediate: 6, folding: 4, navigation: 4, bigqueryQualification: 1 };
+    for (const lineageClass of LINEAGE_CLASSES) {
+      const cases = CORPUS.filter((c) => c.lineageClass === lineageClass);
+      assert.ok(cases.length >= 5, lineageClass);
+      assert.ok(cases.every((c) => c.rule && c.rule.length > 10), `${lineageClass}: every case names its rule`);
+      assert.ok(new Set(cases.map((c) => c.dialect)).size >= spread[lineageClass], `${lineageClass}: dialects`);
+    }
+  });
 
   it('covers every dialect with at least 15 cases and at least 150 in all', () => {
     assert.ok(CORPUS.length >= 150);
@@ -113,6 +124,31 @@ describe('extractTables time bound', () => {
       }
     });
   }
+
+  it('cuts on a token boundary: a name the cut goes through is dropped whole, with a warning', () => {
+    const head = 'select * from db1.sch1.kept join ';
+    const filler = ' '.repeat(MAX_SQL_CHARS - head.length - 'DB1.SCH1.CU'.length);
+    for (const dialect of ['snowflake', 'postgres', 'bigquery'] as const) {
+      const result = extractTables({ sql: `${head}${filler}DB1.SCH1.CUSTOMERS on true`, dialect, defaultDatabase: 'd', defaultSchema: 's' });
+      assert.equal(result.tables.length, 1, `${dialect}: ${result.tables.join(', ')}`);
+      assert.match(result.tables[0], /kept$/i);
+      assert.ok(result.warnings.some((w) => /cut to the first 200000; the partial token "DB1\.SCH1\.CU" at the cut is dropped/.test(w)), dialect);
+    }
+  });
+
+  it('keeps a whole token that ends exactly at the cut', () => {
+    const head = 'select * from ';
+    const sql = `${head}${' '.repeat(MAX_SQL_CHARS - head.length - 'a.b.c'.length)}a.b.c where x = 1`;
+    const result = extractTables({ sql, dialect: 'trino' });
+    assert.deepEqual(result.tables, ['a.b.c']);
+    assert.ok(result.warnings.some((w) => /cut to the first/.test(w) && !/partial/.test(w)));
+  });
+
+  it('Redshift: a connection known to be case sensitive keeps quoted names as written', () => {
+    const sql = 'select * from "Sales"."Orders"';
+    assert.deepEqual(extractTables({ sql, dialect: 'redshift', defaultDatabase: 'dev' }).tables, ['dev.sales.orders']);
+    assert.deepEqual(extractTables({ sql, dialect: 'redshift', defaultDatabase: 'dev', caseSensitiveIdentifiers: true }).tables, ['dev.Sales.Orders']);
+  });
 
   it('cuts text over the size guard and says so', () => {
     const sql = 'select * from s.t where x = ' + '('.repeat(MAX_SQL_CHARS * 2) + ')'.repeat(MAX_SQL_CHARS * 2);
