@@ -6,15 +6,16 @@ import { DIALECTS } from '../activities/lineage/dialect';
 import { scheduleActionCommand, scheduleCreateCommand, scheduleDescribeCommand, scheduleListCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { testConnectionCommand } from './commands/testConnection';
+import { addConnectionOptions } from './connection';
 
 export function buildCli(): Command {
   const program = new Command('hexmeta')
     .description('Ingest a Hex workspace into OpenMetadata as durable Temporal workflows')
     .showHelpAfterError();
 
-  program
+  addConnectionOptions(program
     .command('ingest')
-    .description('run one ingestion from an OpenMetadata workflow file (embedded Temporal unless TEMPORAL_ADDRESS is set)')
+    .description('run one ingestion from an OpenMetadata workflow file (embedded Temporal unless a server is named: --address, TEMPORAL_ADDRESS or a profile)'))
     .requiredOption('-c, --config <file>', 'workflow YAML file (source.type: hex)')
     .option('--task-queue <name>', 'Temporal task queue')
     .option('--json', 'print the final summary as JSON')
@@ -27,9 +28,9 @@ export function buildCli(): Command {
       process.exitCode = await ingestCommand(opts);
     });
 
-  program
+  addConnectionOptions(program
     .command('worker')
-    .description('run a long-lived worker against TEMPORAL_ADDRESS (stops gracefully on SIGINT/SIGTERM)')
+    .description('run a long-lived worker against the Temporal server (stops gracefully on SIGINT/SIGTERM)'))
     .option('--task-queue <name>', 'Temporal task queue')
     .option('--log-level <level>', 'DEBUG|INFO|WARN|ERROR (env HEXMETA_LOG_LEVEL; default INFO); a file asking for more gets more')
     .option('--log-format <format>', 'text|json (env HEXMETA_LOG_FORMAT; default text)')
@@ -62,9 +63,9 @@ export function buildCli(): Command {
 
   addScheduleCommands(program);
 
-  program
+  addConnectionOptions(program
     .command('status')
-    .description('running and recent ingestion runs with their progress (needs TEMPORAL_ADDRESS)')
+    .description('running and recent ingestion runs with their progress (needs a Temporal server: --address, TEMPORAL_ADDRESS or a profile)'))
     .option('--service <name>', 'only this dashboard service')
     .option('--recent <n>', 'closed runs to show besides the running ones', '10')
     .option('--json', 'print the runs as JSON')
@@ -91,9 +92,9 @@ export function buildCli(): Command {
 }
 
 function addScheduleCommands(program: Command): void {
-  const schedule = program.command('schedule').description('run ingestions on a Temporal Schedule (needs TEMPORAL_ADDRESS and workers)');
-  schedule
-    .command('create')
+  const schedule = program.command('schedule').description('run ingestions on a Temporal Schedule (needs a Temporal server and workers)');
+  addConnectionOptions(schedule
+    .command('create'))
     .description('create the schedule of the file\'s service (id hexmeta-schedule-<serviceName>)')
     .requiredOption('-c, --config <file>', 'workflow YAML file; workers read it at every run')
     .option('--cron <expr>', 'cron expression, e.g. "0 3 * * *"')
@@ -107,15 +108,15 @@ function addScheduleCommands(program: Command): void {
     .action(async (opts) => {
       process.exitCode = await scheduleCreateCommand(opts);
     });
-  schedule
-    .command('list')
+  addConnectionOptions(schedule
+    .command('list'))
     .description('list hexmeta schedules')
     .option('--json', 'print JSON')
     .action(async (opts) => {
       process.exitCode = await scheduleListCommand(opts);
     });
-  schedule
-    .command('describe')
+  addConnectionOptions(schedule
+    .command('describe'))
     .description('show a schedule: timing, state, next and recent runs')
     .argument('[service]', 'dashboard service name')
     .option('-c, --config <file>', 'workflow file naming the service')
@@ -130,9 +131,9 @@ function addScheduleCommands(program: Command): void {
     ['delete', 'delete the schedule (a running ingestion goes on)'],
   ] as const;
   for (const [name, description] of actions) {
-    const command = schedule
+    const command = addConnectionOptions(schedule
       .command(name)
-      .description(description)
+      .description(description))
       .argument('[service]', 'dashboard service name')
       .option('-c, --config <file>', 'workflow file naming the service');
     if (name === 'pause' || name === 'unpause') command.option('--note <text>', 'reason, shown by describe');

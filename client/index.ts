@@ -2,10 +2,11 @@
  * hexmeta's programmatic API: start, wait for and watch ingestions, and schedule them, from any Node program
  * holding a Temporal `Client`. Workers (`hexmeta worker`, or `createHexWorker` in-process) run the work.
  */
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { ConfigSource } from '../activities/config/types';
 import { progressQuery, type IngestionSummary } from '../workflows/messages';
 import { listIngestionRuns, type IngestionRun, type ListRunsOptions } from './commands/status';
+import { connectClient, resolveConnectionSettings, type ConnectionFlags } from './connection';
 import { prepareSource, startIngestion as startIngestionWorkflow, workflowIdFor } from './ingest';
 
 export type { ConfigSource } from '../activities/config/types';
@@ -24,6 +25,9 @@ export {
 export { createHexWorker, DEFAULT_TASK_QUEUE, type HexWorkerOptions } from '../worker/createWorker';
 export { ConfigError } from '../activities/config/errors';
 export { workflowIdFor };
+export {
+  connectNative, ConnectionSettingsError, resolveConnectionSettings, TemporalConnectionError, type ConnectionFlags, type ConnectionSettings,
+} from './connection';
 
 export interface IngestionOptions {
   client: Client;
@@ -97,11 +101,15 @@ export function listRuns(options: { client: Client } & ListRunsOptions): Promise
   return listIngestionRuns(options.client, options);
 }
 
-/** A client for TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (or the given ones); close it when done. */
-export async function connect(options: { address?: string; namespace?: string } = {}): Promise<{ client: Client; close(): Promise<void> }> {
-  const address = options.address ?? process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('no Temporal address: pass one or set TEMPORAL_ADDRESS');
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default' });
+/**
+ * A client for the Temporal server of the given settings, else of the environment (TEMPORAL_ADDRESS,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS_*, ...), else of the Temporal config file's profile; close it when done.
+ * Settings that do not work fail at once with a TemporalConnectionError naming the one to check.
+ */
+export async function connect(options: ConnectionFlags & { env?: NodeJS.ProcessEnv } = {}): Promise<{ client: Client; close(): Promise<void> }> {
+  const { env, ...flags } = options;
+  const settings = resolveConnectionSettings(flags, env ?? process.env);
+  const connection = await connectClient(settings);
+  const client = new Client({ connection, namespace: settings.namespace });
   return { client, close: () => connection.close() };
 }

@@ -1,30 +1,23 @@
 import { getHeapStatistics } from 'node:v8';
-import { NativeConnection } from '@temporalio/worker';
-import { createHexWorker, DEFAULT_TASK_QUEUE } from './createWorker';
+import { connectNative, describeConnection, resolveConnectionSettings, type ConnectionFlags } from '../client/connection';
+import { createHexWorker } from './createWorker';
 import { advisedNodeOptions, missingWorkerFlags } from './nodeFlags';
 import { setUpTelemetry, telemetrySettings, type TelemetryFlags } from './telemetry';
 
-export interface RunWorkerOptions extends TelemetryFlags {
-  taskQueue?: string;
-}
+export type RunWorkerOptions = TelemetryFlags & ConnectionFlags;
 
 /**
- * Long-lived worker against TEMPORAL_ADDRESS. The SDK drains in-flight tasks and exits on SIGINT/SIGTERM.
+ * Long-lived worker against the Temporal server of the connection settings. The SDK drains in-flight tasks and exits on SIGINT/SIGTERM.
  * Logging and metrics are set up before the first connection: the Temporal Runtime is fixed from then on.
  */
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const settings = telemetrySettings(options, process.env);
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: the worker needs a Temporal server to poll');
+  const temporal = resolveConnectionSettings(options);
   const log = setUpTelemetry(settings, { runsWorker: true });
-  const connection = await NativeConnection.connect({ address });
+  const connection = await connectNative(temporal);
   try {
-    const worker = await createHexWorker({
-      connection,
-      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-      taskQueue: options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
-    });
-    log.info(`hexmeta worker polling task queue ${worker.options.taskQueue} on ${address}`);
+    const worker = await createHexWorker({ connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue });
+    log.info(`hexmeta worker polling task queue ${worker.options.taskQueue} on ${describeConnection(temporal)}`);
     log.info(workerMemoryLine());
     await worker.run();
   } finally {

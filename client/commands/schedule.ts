@@ -1,6 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { ConfigError } from '../../activities/config/errors';
 import type { ScheduleOverlapPolicy } from '@temporalio/client';
+import {
+  connectClient, connectionFlags, ConnectionSettingsError, resolveConnectionSettings, TemporalConnectionError, type ConnectionFlags,
+} from '../connection';
 import { prepareSource } from '../ingest';
 import {
   createSchedule, deleteSchedule, describeSchedule, listSchedules, pauseSchedule, ScheduleError, scheduleSpecOf, triggerSchedule,
@@ -12,24 +15,27 @@ const OVERLAP_POLICIES = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'T
 
 /**
  * Schedules and status live on a long-running Temporal server: an embedded dev server stops with the command,
- * so these commands need TEMPORAL_ADDRESS. Returns null (after saying why) when it cannot be reached.
+ * so these commands need one named by the connection settings. Returns null (after saying why) when it cannot
+ * be reached.
  */
-export async function connectRemoteTemporal(): Promise<{ client: Client; close(): Promise<void> } | null> {
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) {
-    console.error('TEMPORAL_ADDRESS is not set: schedules and status need a long-running Temporal server (and `hexmeta worker` processes)');
-    return null;
-  }
+export async function connectRemoteTemporal(flags: ConnectionFlags = {}): Promise<{ client: Client; close(): Promise<void> } | null> {
   try {
-    const connection = await Connection.connect({ address });
-    return { client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }), close: () => connection.close() };
+    const settings = resolveConnectionSettings(connectionFlags(flags));
+    if (!settings.address) {
+      console.error('TEMPORAL_ADDRESS is not set, nor --address, nor an address in a Temporal profile: schedules and status need '
+        + 'a long-running Temporal server (and `hexmeta worker` processes)');
+      return null;
+    }
+    const connection = await connectClient(settings);
+    return { client: new Client({ connection, namespace: settings.namespace }), close: () => connection.close() };
   } catch (error) {
-    console.error(`Cannot reach Temporal at ${address}: ${(error as Error).message}`);
+    if (!(error instanceof ConnectionSettingsError || error instanceof TemporalConnectionError)) throw error;
+    console.error(error.message);
     return null;
   }
 }
 
-export interface ScheduleTarget {
+export interface ScheduleTarget extends ConnectionFlags {
   /** The dashboard service; or derived from the workflow file given with -c. */
   service?: string;
   config?: string;
@@ -72,8 +78,8 @@ export function formatSchedule(info: ScheduleInfo): string {
 }
 
 /** Runs one schedule subcommand with a Temporal connection, mapping user errors to exit codes. */
-async function withTemporal(work: (client: Client) => Promise<void>): Promise<number> {
-  const temporal = await connectRemoteTemporal();
+async function withTemporal(flags: ConnectionFlags, work: (client: Client) => Promise<void>): Promise<number> {
+  const temporal = await connectRemoteTemporal(flags);
   if (!temporal) return EXIT_SETUP_FAILED;
   try {
     await work(temporal.client);
@@ -94,7 +100,7 @@ async function withTemporal(work: (client: Client) => Promise<void>): Promise<nu
   }
 }
 
-export interface ScheduleCreateOptions {
+export interface ScheduleCreateOptions extends ConnectionFlags {
   config: string;
   cron?: string;
   every?: string;
@@ -102,7 +108,6 @@ export interface ScheduleCreateOptions {
   paused?: boolean;
   catchupWindow?: string;
   overlap?: string;
-  taskQueue?: string;
   json?: boolean;
 }
 
@@ -119,7 +124,7 @@ export async function scheduleCreateCommand(options: ScheduleCreateOptions): Pro
     console.error(error.message);
     return EXIT_SETUP_FAILED;
   }
-  return withTemporal(async (client) => {
+  return withTemporal(options, async (client) => {
     const info = await createSchedule({
       client,
       source: { configPath: options.config },
@@ -129,14 +134,14 @@ export async function scheduleCreateCommand(options: ScheduleCreateOptions): Pro
       paused: options.paused,
       catchupWindow: options.catchupWindow,
       overlap: overlap as ScheduleOverlapPolicy,
-      taskQueue: options.taskQueue ?? process.env.HEXMETA_TASK_QUEUE,
+      taskQueue: resolveConnectionSettings(connectionFlags(options)).taskQueue,
     });
     console.log(options.json ? JSON.stringify(info, null, 2) : `Created ${formatSchedule(info)}`);
   });
 }
 
-export async function scheduleListCommand(options: { json?: boolean }): Promise<number> {
-  return withTemporal(async (client) => {
+export async function scheduleListCommand(options: ConnectionFlags & { json?: boolean }): Promise<number> {
+  return withTemporal(options, async (client) => {
     const schedules = await listSchedules(client);
     if (options.json) return void console.log(JSON.stringify(schedules, null, 2));
     if (!schedules.length) return void console.log('No hexmeta schedules.');
@@ -147,7 +152,7 @@ export async function scheduleListCommand(options: { json?: boolean }): Promise<
 }
 
 export async function scheduleDescribeCommand(target: ScheduleTarget & { json?: boolean }): Promise<number> {
-  return withTemporal(async (client) => {
+  return withTemporal(target, async (client) => {
     const info = await describeSchedule(client, serviceOf(target));
     console.log(target.json ? JSON.stringify(info, null, 2) : formatSchedule(info));
   });
@@ -163,7 +168,7 @@ const SIMPLE_ACTIONS: Record<SimpleAction, { run: (client: Client, service: stri
 };
 
 export async function scheduleActionCommand(action: SimpleAction, target: ScheduleTarget & { note?: string }): Promise<number> {
-  return withTemporal(async (client) => {
+  return withTemporal(target, async (client) => {
     const service = serviceOf(target);
     await SIMPLE_ACTIONS[action].run(client, service, target.note);
     console.log(`${SIMPLE_ACTIONS[action].done} the schedule of service ${service}`);

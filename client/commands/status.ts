@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { progressQuery, type IngestionSummary } from '../../workflows/messages';
 import { rootMessage, workflowIdFor } from '../ingest';
 import { EXIT_OK, EXIT_SETUP_FAILED, progressLine } from '../summary';
+import type { ConnectionFlags } from '../connection';
 import { connectRemoteTemporal } from './schedule';
 
 const INGESTION_PREFIX = 'hexmeta-ingestion-';
@@ -84,7 +85,7 @@ export function formatRuns(runs: IngestionRun[]): string {
   }).join('\n');
 }
 
-export interface StatusCommandOptions {
+export interface StatusCommandOptions extends ConnectionFlags {
   service?: string;
   recent?: string;
   json?: boolean;
@@ -97,7 +98,7 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
     console.error(`--recent: "${options.recent}" is not a whole number`);
     return EXIT_SETUP_FAILED;
   }
-  const temporal = await connectRemoteTemporal();
+  const temporal = await connectRemoteTemporal(options);
   if (!temporal) return EXIT_SETUP_FAILED;
   try {
     const runs = await listIngestionRuns(temporal.client, { serviceName: options.service, recent });
