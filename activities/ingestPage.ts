@@ -3,7 +3,7 @@ import { existingDashboards } from './storedEntities';
 import type { HexProject } from './hex/types';
 import { writeDashboards } from './dashboardWrites';
 import { finishProject, ingestComponent, isItemFailure, prepareProject, projectLabel, type DashboardWritten, type PreparedProject, type ProjectContext } from './ingestProject';
-import { isFilteredOut } from './mapping/filter';
+import { FilterUndecided, isFilteredOut } from './mapping/filter';
 import { malformedReason } from './mapping/dashboard';
 import { nameDigest } from './mapping/seen';
 import { utcDate } from './mapping/usage';
@@ -66,6 +66,11 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       prepared.push(await prepareProject(ctx, project));
     } catch (error) {
       keptChanged++; // a failed project is not known to be unchanged
+      if (error instanceof FilterUndecided) {
+        keptDigests += nameDigest(project.id); // not known to be filtered out: its dashboard is not marked deleted
+        report(failures, projectLabel(project), error.message);
+        return;
+      }
       if (!isItemFailure(error)) throw error;
       report(failures, projectLabel(project), error.message);
     }
