@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { registerSecrets } from '../common/scrubber';
 import { ConfigError } from './errors';
+import { MAX_CONFIG_BYTES, MAX_CONFIG_TEXT_CHARS } from './size';
 import { isOnlyReferences, substituteEnv } from './env';
 import { collectSecrets, isSecretPath } from './secrets';
 import type { ConfigSource, IngestionPlan } from './types';
@@ -15,6 +16,8 @@ export function readWorkflowFile(path: string): Record<string, unknown> {
   } catch (error) {
     throw new ConfigError([`${path}: cannot read the configuration file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
+  // Far past the JSON limit whatever its comments: refused before a parse that would take seconds.
+  if (text.length > MAX_CONFIG_TEXT_CHARS) throw new ConfigError([`${path}: the file has ${text.length.toLocaleString('en')} characters; at most ${MAX_CONFIG_TEXT_CHARS.toLocaleString('en')} are read (and ${MAX_CONFIG_BYTES.toLocaleString('en')} bytes as JSON accepted), as a run carries it in Temporal payloads (limited to 2 MB)`]);
   let doc: unknown;
   try {
     doc = parse(text);

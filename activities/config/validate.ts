@@ -1,7 +1,11 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { compileFilterPattern } from '../mapping/pythonRegex';
+import { MIN_SECRET_LENGTH } from '../common/scrubber';
+import { isOnlyReferences } from './env';
 import { workflowFileSchema } from './schema';
+import { collectSecrets } from './secrets';
+import { sizeProblem } from './size';
 import type { FilterPattern, IngestionPlan } from './types';
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
@@ -53,11 +57,14 @@ function regexProblems(pattern: unknown, path: string): string[] {
   return problems;
 }
 
-function urlProblems(value: unknown, path: string): string[] {
+/** `credential` names where the credential belongs instead of the URL. */
+function urlProblems(value: unknown, path: string, credential: string): string[] {
   if (typeof value !== 'string') return [];
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return [`${path}: must be an http(s) URL`];
+    // The URL's user:password would be sent as Basic credentials instead of the Bearer token.
+    if (url.username || url.password) return [`${path}: must not contain credentials (user:password@); ${credential}`];
   } catch {
     return []; // reported by the format check
   }
@@ -66,9 +73,21 @@ function urlProblems(value: unknown, path: string): string[] {
 
 type Obj = Record<string, any>;
 
+/**
+ * A secret shorter than this cannot be masked safely: as a whole token it still matches ordinary words and
+ * numbers. Eight characters is also the usual floor for passwords (NIST SP 800-63B).
+ */
+function shortSecretProblems(file: unknown): string[] {
+  return collectSecrets(file)
+    .filter((s) => !isOnlyReferences(s.value) && s.value.length < MIN_SECRET_LENGTH)
+    .map((s) => `${s.path}: a secret must be at least ${MIN_SECRET_LENGTH} characters long (this one has ${s.value.length}); shorter values cannot be masked in logs, errors and workflow history without masking ordinary words`);
+}
+
 /** Checks a workflow file whose `${...}` references are already substituted; returns every problem found. */
 export function validateWorkflowFile(file: unknown): string[] {
   if (!file || typeof file !== 'object' || Array.isArray(file)) return ['(top level): must be a mapping'];
+  const tooLarge = sizeProblem(file);
+  if (tooLarge) return [tooLarge];
   const problems = checkShape(file) ? [] : (checkShape.errors ?? []).map(describe);
   const doc = file as Obj;
   const connection = doc.source?.serviceConnection?.config;
@@ -78,8 +97,12 @@ export function validateWorkflowFile(file: unknown): string[] {
     ...regexProblems(connection?.dashboardFilterPattern, 'source.serviceConnection.config.dashboardFilterPattern'),
     ...regexProblems(pipeline?.dashboardFilterPattern, 'source.sourceConfig.config.dashboardFilterPattern'),
     ...regexProblems(pipeline?.chartFilterPattern, 'source.sourceConfig.config.chartFilterPattern'),
-    ...urlProblems(connection?.hostPort, 'source.serviceConnection.config.hostPort'),
-    ...urlProblems(doc.workflowConfig?.openMetadataServerConfig?.hostPort, 'workflowConfig.openMetadataServerConfig.hostPort'),
+    ...urlProblems(connection?.hostPort, 'source.serviceConnection.config.hostPort', 'the Hex token goes in source.serviceConnection.config.token'),
+    ...urlProblems(
+      doc.workflowConfig?.openMetadataServerConfig?.hostPort, 'workflowConfig.openMetadataServerConfig.hostPort',
+      'the JWT goes in workflowConfig.openMetadataServerConfig.securityConfig.jwtToken',
+    ),
+    ...shortSecretProblems(doc),
   );
   if (!doc.sink) problems.push('sink: is required (type: metadata-rest) for anything to be written');
   return [...new Set(problems)];
