@@ -13,6 +13,8 @@ export interface DashboardWrite {
   storedId: string | null;
   /** OpenMetadata has it soft-deleted: written alone, as the single PUT restores it. */
   restoring: boolean;
+  /** This run created it already (the project was listed again on a later page): a write now updates it. */
+  writtenByRun?: boolean;
 }
 
 export type WriteResult =
@@ -91,7 +93,7 @@ async function writeBulk(conn: Connected, cache: RunCache, service: string, writ
     const i = find(names);
     if (i === undefined || results[i]) continue;
     const write = writes[i];
-    const created = write.storedId === null || response.status === 201;
+    const created = response.status === 201 || (write.storedId === null && !write.writtenByRun);
     const id = names.id ?? write.storedId;
     results[i] = { ok: true, outcome: created ? 'created' : 'updated', id: id ? knownId(id) : idLookedUp(conn, cache, buildFqn(service, write.request.name)) };
   }

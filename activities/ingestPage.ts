@@ -22,6 +22,24 @@ export function emptyCounts(): PageCounts {
   };
 }
 
+const DUPLICATE_ON_PAGE = "listed more than once on one page of Hex's listing: the last copy is used";
+
+/** The page without earlier copies of a project listed twice (each dropped copy is reported). */
+export function lastCopyOfEach(values: unknown[], dropped: (item: string) => void): unknown[] {
+  const idOf = (value: unknown) => (value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined);
+  const last = new Map<string, number>();
+  values.forEach((value, i) => {
+    const id = idOf(value);
+    if (typeof id === 'string') last.set(id, i);
+  });
+  return values.filter((value, i) => {
+    const id = idOf(value);
+    if (typeof id !== 'string' || last.get(id) === i) return true;
+    dropped(projectLabel(value as Partial<HexProject>));
+    return false;
+  });
+}
+
 /** Reads one page of Hex projects and writes a dashboard for each kept project. Idempotent. */
 export async function ingestProjectPage(conn: Connected, cache: RunCache, input: PageInput): Promise<PageResult> {
   const { plan } = input;
@@ -87,13 +105,14 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
       throw error;
     }
   })));
-  await eachBounded(page.values, prepareOne);
+  await eachBounded(lastCopyOfEach(page.values, (item) => report(warnings, item, DUPLICATE_ON_PAGE)), prepareOne);
 
   // The changed dashboards in one bulk write, then each project's follow-up (usage, cell lineage).
   const changed = prepared.filter((p) => p.changed);
   keptChanged += changed.length;
   const results = await writeDashboards(conn, cache, plan.serviceName, changed.map((p) => ({
     request: p.request, storedId: p.stored && !p.stored.deleted ? p.stored.id : null, restoring: !!p.stored?.deleted,
+    writtenByRun: cache.createdDashboards.has(p.project.id),
   })));
   const written = new Map<PreparedProject, DashboardWritten>();
   changed.forEach((p, i) => {

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connected, RunCache } from './context';
 import { emptyCounts, ingestProjectPage } from './ingestPage';
 import { REPORT_LIMIT, type ItemReport, type PageCounts, type PagesInput, type PagesResult } from './types';
@@ -19,7 +19,21 @@ function addReports(into: ItemReport[], more: ItemReport[]): number {
 }
 
 function emptyBatch(cursor: string | null): PagesResult {
-  return { next: cursor, pagesRead: 0, keptDigests: '', counts: emptyCounts(), warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0 };
+  return { next: cursor, pagesRead: 0, keptDigests: '', counts: emptyCounts(), warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, cursors: [] };
+}
+
+/**
+ * A cursor this batch was given or has followed already: Hex's listing would go round for ever. Not retried:
+ * the same cursor would come back.
+ */
+function refuseRepeatedCursor(input: PagesInput, batch: PagesResult, next: string): void {
+  if (next !== input.cursor && !batch.cursors!.includes(next)) return;
+  throw ApplicationFailure.create({
+    type: 'ListingLoop',
+    nonRetryable: true,
+    message: `Hex's project listing gave a page cursor it had given before (after ${batch.pagesRead} pages of this batch): `
+      + 'the listing would never end, so it stops here and nothing is marked deleted',
+  });
 }
 
 /**
@@ -30,6 +44,7 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
   const context = Context.current();
   const resumed = context.info.heartbeatDetails as PagesResult | undefined;
   const batch: PagesResult = resumed ?? emptyBatch(input.cursor);
+  batch.cursors ??= [];
   // Keep the heartbeat alive between pages (rate-limit waits) without dropping the resume point.
   const keepalive = setInterval(() => context.heartbeat(batch), KEEPALIVE_MS);
   const started = Date.now();
@@ -39,6 +54,10 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
       cache.lastPageAt = Date.now();
       const page = await ingestProjectPage(conn, cache, { ...input, cursor: batch.next });
       cache.lastPageAt = Date.now();
+      if (page.next !== null) {
+        refuseRepeatedCursor(input, batch, page.next);
+        batch.cursors!.push(page.next);
+      }
       batch.next = page.next;
       batch.pagesRead++;
       batch.keptDigests += page.keptDigests;

@@ -32,6 +32,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * dashboards this worker's pages create. A run whose pages go to other workers gets `incomplete` back, and
  * the workflow reads that prefix again after the listing.
  */
+const KEEPALIVE_MS = 5_000;
+
 export async function lineageForPrefix(conn: Connected, cache: RunCache, input: LineageInput): Promise<LineageResult> {
   const prefix = parsePrefix(input.prefix);
   const warnings: ItemReport[] = [];
@@ -63,8 +65,12 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     maxWaitingNames: Number(process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES) || undefined,
   });
   const known = input.whileListing ? await listedSoFar(conn, cache, input) : undefined;
-  const done = { prefix: input.prefix, dialect: source.dialect, counts, warnings };
-  const incomplete = { ...done, incomplete: true };
+  // Names several tables fit are listed in the result, so the summary can say why their edges are missing.
+  const ended = (incomplete: boolean): LineageResult => ({
+    prefix: input.prefix, dialect: source.dialect, counts, warnings,
+    ...(lineage.ambiguous.length ? { ambiguous: lineage.ambiguous } : {}),
+    ...(incomplete ? { incomplete: true } : {}),
+  });
   /** Writes waiting rows as this worker's pages create their dashboards, until `enough`; false: the listing runs elsewhere. */
   const settleUntil = async (enough: () => boolean): Promise<boolean> => {
     while (!enough() && !cache.listingDone) {
@@ -75,6 +81,10 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     }
     return true;
   };
+  // The last resume point, sent again every few seconds: a slow warehouse query still shows the attempt alive,
+  // so a dead worker is told apart within one heartbeat timeout.
+  let committed: ResumePoint = { cursor, counts: { ...counts } };
+  const keepalive = setInterval(() => context.heartbeat(committed), KEEPALIVE_MS);
   try {
     try {
       do {
@@ -82,27 +92,29 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
         // Once the listing is over, a project not listed has no dashboard to wait for.
         await lineage.rows(page.rows, cache.listingDone ? undefined : known);
         cursor = page.next;
-        context.heartbeat({ cursor, counts } satisfies ResumePoint);
+        committed = { cursor, counts: { ...counts } };
+        context.heartbeat(committed);
         // Past the budget, read on only as the listing frees waiting rows: memory stays flat at any size.
-        if (known && cursor && !(await settleUntil(() => cache.waitingBytes <= waitingBudgetBytes()))) return incomplete;
+        if (known && cursor && !(await settleUntil(() => cache.waitingBytes <= waitingBudgetBytes()))) return ended(true);
       } while (cursor);
     } catch (error) {
       if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
         warn(prefix.service, `no lineage from this warehouse: ${error.message}`);
-        return done;
+        return ended(false);
       }
       throw error;
     } finally {
       await source.close().catch(() => undefined);
     }
-    if (lineage.overflowed) return incomplete;
+    if (lineage.overflowed) return ended(true);
     if (known) {
       // The history is read; write the waiting rows as their dashboards are created.
-      if (!(await settleUntil(() => lineage.waitingProjects === 0))) return incomplete;
+      if (!(await settleUntil(() => lineage.waitingProjects === 0))) return ended(true);
       await lineage.settle(known, true);
     }
-    return done;
+    return ended(false);
   } finally {
+    clearInterval(keepalive);
     lineage.release();
   }
 }

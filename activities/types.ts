@@ -77,6 +77,8 @@ export interface PagesResult extends PageResult {
   /** Reports of the batch; the lists above keep only the first REPORT_LIMIT. */
   warningsTotal: number;
   failuresTotal: number;
+  /** Every `after` cursor Hex gave in this batch, in order (the workflow refuses one it has seen before). */
+  cursors?: string[];
 }
 
 export const REPORT_LIMIT = 100;
@@ -106,11 +108,21 @@ export interface LineageInput {
   whileListing?: boolean;
 }
 
+/** A name several tables fit (and so no edge): what a user needs to see why the edge is missing. */
+export interface AmbiguousTable {
+  table: string;
+  /** The database the statement ran in, which bounded the search. */
+  database: string | null;
+  candidates: string[];
+}
+
 export interface LineageResult {
   prefix: string;
   dialect: string | null;
   counts: LineageCounts;
   warnings: ItemReport[];
+  /** Names left unresolved because several tables fit them (counted among the unresolved). */
+  ambiguous?: AmbiguousTable[];
   /** Rows were left waiting for dashboards this worker did not see created: read the prefix again. */
   incomplete?: boolean;
 }

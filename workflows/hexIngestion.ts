@@ -4,6 +4,7 @@ import {
 // The SDK's shared error and policy types (bundled with workflow code like @temporalio/workflow itself).
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ingestionWorkflowId } from './ids';
+import { ListingGuard } from './listingGuard';
 import type { Activities } from '../activities';
 import type { ItemReport, LineageResult, PageCounts, PageInput, PagesResult } from '../activities/types';
 import { progressQuery, type IngestionInput, type IngestionSummary } from './messages';
@@ -18,24 +19,28 @@ const setup = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
+// Heartbeat timeouts of tens of seconds (activities heartbeat every 5 s, waits included): an attempt on a
+// killed worker is retried within one timeout.
 const lineageSteps = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
 });
 
 const cleanup = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+// Rate limits and transient failures are retried inside the activity, per request; these attempts are for
+// crashed workers and longer outages. A batch lasts about 10 s: 10 attempts outlast nine kills of its worker.
 const pages = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
 function newSummary(): IngestionSummary {
@@ -102,7 +107,7 @@ async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<
 async function readPages(input: PageInput): Promise<PagesResult> {
   if (patched('batched-pages')) return pages.ingestProjectPages(input);
   const page = await pages.ingestProjectPage(input);
-  return { ...page, pagesRead: 1, warningsTotal: page.warnings.length, failuresTotal: page.failures.length };
+  return { ...page, pagesRead: 1, warningsTotal: page.warnings.length, failuresTotal: page.failures.length, cursors: page.next === null ? [] : [page.next] };
 }
 
 /**
@@ -146,6 +151,7 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
   summary.phase = 'dashboards';
   let cursor = input.resume?.cursor ?? null;
   let seenDigests = input.resume?.seenDigests ?? '';
+  const guard = new ListingGuard(input.resume?.seenCursors);
   const firstPage = summary.pagesRead === 0;
   const prefixes = plan.dbServicePrefixes.slice(summary.lineage.length);
   const readUntil = input.historyReadUntil ?? {};
@@ -166,12 +172,15 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
       summary.failuresTotal += page.failuresTotal;
       addReports(summary.warnings, page.warnings);
       addReports(summary.failures, page.failures);
+      // A listing that would never end fails before anything is marked deleted.
+      const loop = guard.check(page.cursors ?? (page.next === null ? [] : [page.next]), summary.pagesRead);
+      if (loop) throw ApplicationFailure.nonRetryable(`${loop}: the listing would never end, so it stops here and nothing is marked deleted`, 'ListingLoop');
       cursor = page.next;
       seenDigests += page.keptDigests;
       if (page.stoppedEarly) summary.listingStoppedEarly = true;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
-        await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests } });
+        await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests, seenCursors: guard.digests() } });
       }
     } while (cursor !== null);
   }

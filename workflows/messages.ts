@@ -34,7 +34,11 @@ export interface IngestionInput {
   source: ConfigSource;
   /** `historyReadUntil` of the service's last completed run (clients and schedules pass it on). */
   historyReadUntil?: Record<string, string>;
-  resume?: { plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string }; seenDigests: string };
+  resume?: {
+    plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string }; seenDigests: string;
+    /** Digests of every page cursor Hex gave so far (see listingGuard.ts); absent in runs resumed by older versions. */
+    seenCursors?: string;
+  };
 }
 
 export const progressQuery = defineQuery<IngestionSummary>('progress');

@@ -13,7 +13,7 @@ export const DEFAULT_HEX_MAX_RETRY_AFTER_MS = 15 * 60_000;
  * Each Hex request tries again in place on resets, timeouts, 5xx and 429 (Hex's window is a minute, so its
  * Retry-After is usually within one): up to a minute of waiting, then the activity's retries take over.
  */
-export const HEX_RETRY_BUDGET: RetryBudget = { maxTries: 6, baseBackoffMs: 500, maxBackoffMs: 8_000, maxInPlaceWaitMs: 60_000 };
+export const HEX_RETRY_BUDGET: RetryBudget = { maxTries: 5, baseBackoffMs: 500, maxBackoffMs: 8_000, maxInPlaceWaitMs: 60_000 };
 
 export interface HexClientOptions {
   hostPort: string;

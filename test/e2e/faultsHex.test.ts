@@ -91,7 +91,7 @@ function pageRequests(from: number) {
   return world.hex.requests.slice(from).map((r, i) => ({ ...r, index: from + i })).filter((r) => r.path === PROJECTS_PATH && r.query.limit === '100');
 }
 
-test('a 429 with Retry-After: no Hex request arrives before it elapses, the failure carries nextRetryDelay, nothing is lost', async (t) => {
+test('a 429 with Retry-After: no Hex request arrives before it elapses, it is waited in place without spending an attempt, nothing is lost', async (t) => {
   const service = 'hex_faults_429';
   const { result, from } = await ingestWithPageFaults(configFor(service), [
     { path: PROJECTS_PATH, status: 429, headers: { 'Retry-After': '4' }, body: { reason: 'Too many requests', details: 'Too many requests' }, times: 1 },
@@ -114,16 +114,13 @@ test('a 429 with Retry-After: no Hex request arrives before it elapses, the fail
   const { client, close } = await temporalClient(address);
   try {
     const history = await client.workflow.getHandle(`hexmeta-ingestion-${service}`).fetchHistory();
-    const retried = (history.events ?? [])
-      .map((e) => e.activityTaskStartedEventAttributes)
-      .find((a) => a?.lastFailure?.applicationFailureInfo?.type === 'RateLimited');
-    assert.ok(retried, 'an activity attempt followed the RateLimited failure');
-    assert.equal(retried!.attempt, 2);
-    assert.equal(String(retried!.lastFailure!.applicationFailureInfo!.nextRetryDelay?.seconds), '4');
+    const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes).filter((a) => a);
+    assert.ok(attempts.length > 0);
+    assert.deepEqual(attempts.filter((a) => Number(a!.attempt) > 1), [], 'expected throttling spends no activity attempt');
   } finally {
     await close();
   }
-  t.diagnostic(`faults: 1 Hex 429 (Retry-After 4 s); waited ${waited} ms; dashboards lost 0`);
+  t.diagnostic(`faults: 1 Hex 429 (Retry-After 4 s); waited ${waited} ms in place; dashboards lost 0`);
 });
 
 test('Hex 500, 502, 503 and a connection reset in a row are retried and every project is written once', async (t) => {
@@ -192,14 +189,15 @@ test('a page that keeps failing fails the run loudly after its retries, exit 1, 
   assertEachKeptProjectOnce(service, kept);
   const omFrom = world.openMetadata.requests.length;
 
-  // 503 with Retry-After 1 s: the page activity's 8 attempts are spent in seconds rather than minutes.
-  const ATTEMPTS = 8;
+  // 503 with Retry-After 1 s: each of the page activity's 10 attempts tries 5 times in place, a second apart.
+  const ATTEMPTS = 10;
+  const TRIES = 5;
   const { result, from } = await ingestWithPageFaults(configPath, [
-    { path: PROJECTS_PATH, status: 503, headers: { 'Retry-After': '1' }, body: { reason: 'Service unavailable' }, times: ATTEMPTS },
+    { path: PROJECTS_PATH, status: 503, headers: { 'Retry-After': '1' }, body: { reason: 'Service unavailable' }, times: ATTEMPTS * TRIES },
   ]);
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /Ingestion failed: Hex answered 503 to GET \/projects/);
-  assert.equal(pageRequests(from).length, ATTEMPTS, 'every attempt asked once, then the run gave up');
+  assert.equal(pageRequests(from).length, ATTEMPTS * TRIES, 'every attempt tried in place, then the run gave up');
   assert.ok(pageRequests(from).every((r) => r.status === 503));
   const dashboards = dashboardsOf(service);
   assert.equal(dashboards.length, kept.length);
@@ -208,5 +206,5 @@ test('a page that keeps failing fails the run loudly after its retries, exit 1, 
   const dashboardWrites = world.openMetadata.requests.slice(omFrom).filter((r) => r.method !== 'GET' && /\/v1\/dashboards(\/|$)/.test(r.path));
   assert.deepEqual(dashboardWrites, [], 'no dashboard written or deleted by the failed run');
   assertNoSecrets(result);
-  t.diagnostic(`faults: Hex 503 x${ATTEMPTS} (all attempts of one page); dashboards deleted 0, lost 0`);
+  t.diagnostic(`faults: Hex 503 x${ATTEMPTS * TRIES} (all tries of all attempts of one page); dashboards deleted 0, lost 0`);
 });

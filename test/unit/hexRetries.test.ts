@@ -17,7 +17,7 @@ before(async () => {
 });
 after(() => hex?.close());
 
-const fastBudget = { maxTries: 6, baseBackoffMs: 5, maxBackoffMs: 20, maxInPlaceWaitMs: 2_000 };
+const fastBudget = { maxTries: 5, baseBackoffMs: 5, maxBackoffMs: 20, maxInPlaceWaitMs: 2_000 };
 function client(extra: Partial<ConstructorParameters<typeof HexClient>[0]> = {}) {
   return new HexClient({ hostPort: hex.url, token: TOKEN, limiter: new SlidingWindowLimiter(10_000), retryBudget: fastBudget, timeoutMs: 2_000, ...extra });
 }
@@ -50,10 +50,10 @@ describe('Hex requests retry transient failures in place', () => {
   });
 
   it('when the budget is spent, the last error (with its Retry-After) goes to the activity', async () => {
-    hex.injectFault({ path: PROJECTS, status: 500, times: 6 });
+    hex.injectFault({ path: PROJECTS, status: 500, times: 5 });
     const from = hex.requests.length;
     await assert.rejects(client().listProjects(null), (error: unknown) => error instanceof ServiceError && error.status === 500);
-    assert.equal(projectCalls(from).length, 6, 'six tries, then the error');
+    assert.equal(projectCalls(from).length, 5, "five tries, then the error");
 
     hex.injectFault({ path: PROJECTS, status: 429, headers: { 'Retry-After': '3' }, times: 1 });
     await assert.rejects(client().listProjects(null), (error: unknown) => error instanceof ServiceError && error.retryAfterMs === 3_000,
