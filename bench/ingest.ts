@@ -11,7 +11,7 @@ import { startDevServer, temporalClient } from '../test/support/temporal';
 import { startWorld, type World } from '../test/support/world';
 import { measureExtraction } from './extraction';
 import { chainHistory, rssBytes, watchPeakRss } from './measure';
-import { formatTable, type BenchSettings, type RecordedCall, type RunObservation } from './report';
+import { failures, formatTable, runFailed, type BenchSettings, type RecordedCall, type RunObservation } from './report';
 import { startWarehouses, type BenchWarehouses } from './warehouses';
 import { DASHBOARD_FILTER, HISTORY_ROWS_PER_PROJECT, makeWorkload, WAREHOUSES, type Workload } from './workload';
 
@@ -176,7 +176,20 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   };
 }
 
-export async function runBench(options: BenchOptions): Promise<string> {
+/** A run failed: `table` still shows what was measured, without ratios for the failed run. */
+export class BenchFailedError extends Error {
+  constructor(readonly table: string, failed: string[]) {
+    super(failed.join('; '));
+  }
+}
+
+export interface BenchHooks {
+  /** Called once the local servers are up and seeded, before W1 (tests inject faults here). */
+  beforeRuns?(world: World): void;
+}
+
+/** Runs W1 and W2 and returns the table; rejects with BenchFailedError when a run failed (W2 is not run after a failed W1). */
+export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): Promise<string> {
   const projects = projectCount(options.size);
   process.stderr.write(`generating workload: ${projects} projects, ${projects * HISTORY_ROWS_PER_PROJECT} history rows…\n`);
   const workload = makeWorkload(projects);
@@ -202,8 +215,9 @@ export async function runBench(options: BenchOptions): Promise<string> {
         TEMPORAL_ADDRESS: temporal.address, HEXMETA_HEX_REQUESTS_PER_MINUTE: String(options.clientRate),
       }),
     };
+    hooks.beforeRuns?.(world);
     const w1 = await measuredRun(ctx, 'W1 (full ingestion)');
-    const w2 = await measuredRun(ctx, 'W2 (nothing changed)');
+    const w2 = runFailed(w1) ? null : await measuredRun(ctx, 'W2 (nothing changed)');
     const settings: BenchSettings = {
       sizeLabel: options.size, projects, listed: workload.listed, kept: workload.kept,
       historyRows: projects * HISTORY_ROWS_PER_PROJECT, hexLatencyMs: options.hexLatencyMs, omLatencyMs: options.omLatencyMs,
@@ -211,7 +225,10 @@ export async function runBench(options: BenchOptions): Promise<string> {
       workerSemiSpaceMb: options.workerSemiSpaceMb,
       extraction: measureExtraction(WAREHOUSES.flatMap((kind) => workload.history[kind].map((row) => ({ sql: row.sql, dialect: kind })))),
     };
-    return formatTable(settings, w1, w2);
+    const table = formatTable(settings, w1, w2);
+    const failed = failures(w1, w2);
+    if (failed.length) throw new BenchFailedError(table, failed);
+    return table;
   } finally {
     await Promise.allSettled([world.close(), warehouses.close(), temporal.stop()]);
   }
@@ -241,6 +258,7 @@ if (require.main === module) {
       process.exit(0);
     })
     .catch((error) => {
+      if (error instanceof BenchFailedError) console.log(error.table);
       console.error(`bench failed: ${(error as Error).message}`);
       process.exit(1);
     });

@@ -87,6 +87,18 @@ export function dashboardWrites(calls: RecordedCall[]): number {
 type Cell = string;
 const dash = '-';
 
+/** A run whose `hexmeta ingest` did not exit 0: its figures describe a failure, so no ratio is drawn from them. */
+export function runFailed(run: RunObservation | null): boolean {
+  return run !== null && run.exitCode !== 0;
+}
+
+/** One line per failed run, naming it and its exit code; empty when every run completed. */
+export function failures(w1: RunObservation, w2: RunObservation | null): string[] {
+  return ([['W1', w1], ['W2', w2]] as const)
+    .filter(([, run]) => runFailed(run))
+    .map(([label, run]) => `${label} failed: hexmeta ingest exited ${run!.exitCode ?? 'without a code'}`);
+}
+
 function fixed(value: number | null, digits: number): Cell {
   return value === null || !Number.isFinite(value) ? dash : value.toFixed(digits);
 }
@@ -100,6 +112,7 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
   const needed = hexRequestsNeeded(settings.listed, w1.hexCalls);
   const floor = rateLimitFloorSeconds(needed, settings.hexRatePerMinute);
   const per = (run: RunObservation | null, f: (r: RunObservation) => Cell): Cell => (run ? f(run) : dash);
+  const ratioOf = (run: RunObservation | null, f: (r: RunObservation) => Cell): Cell => (runFailed(run) ? dash : per(run, f));
   const rejected = (calls: RecordedCall[]) => calls.filter((call) => call.status === 429).length;
   const pushedBack = (calls: RecordedCall[]) => calls.filter((call) => call.status === 429 || call.status === 503).length;
   const omPerDashboard = (run: RunObservation) => fixed(settings.kept ? run.openMetadataCalls.length / settings.kept : null, 2);
@@ -111,13 +124,13 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['wall time (s)', fixed(w1.wallMs / 1000, 1), per(w2, (r) => fixed(r.wallMs / 1000, 1))],
     ['Hex requests needed', String(needed), dash],
     ['rate-limit floor (s)', fixed(floor, 1), dash],
-    ['W1 wall ÷ W2 wall', dash, per(w2, (r) => fixed(r.wallMs ? w1.wallMs / r.wallMs : null, 1))],
-    ['wall time / floor', fixed(floor ? w1.wallMs / 1000 / floor : null, 2), per(w2, (r) => fixed(floor ? r.wallMs / 1000 / floor : null, 2))],
+    ['W1 wall ÷ W2 wall', dash, runFailed(w1) ? dash : ratioOf(w2, (r) => fixed(r.wallMs ? w1.wallMs / r.wallMs : null, 1))],
+    ['wall time / floor', ratioOf(w1, (r) => fixed(floor ? r.wallMs / 1000 / floor : null, 2)), ratioOf(w2, (r) => fixed(floor ? r.wallMs / 1000 / floor : null, 2))],
     ['Hex requests made', String(w1.hexCalls.length), per(w2, (r) => String(r.hexCalls.length))],
     ['Hex 429 answers', String(rejected(w1.hexCalls)), per(w2, (r) => String(rejected(r.hexCalls)))],
     ['OM requests made', String(w1.openMetadataCalls.length), per(w2, (r) => String(r.openMetadataCalls.length))],
-    ['OM requests per kept dashboard', omPerDashboard(w1), per(w2, omPerDashboard)],
-    ['OM requests per kept dashboard, edges apart', omPerDashboardBesidesEdges(w1), per(w2, omPerDashboardBesidesEdges)],
+    ['OM requests per kept dashboard', ratioOf(w1, omPerDashboard), ratioOf(w2, omPerDashboard)],
+    ['OM requests per kept dashboard, edges apart', ratioOf(w1, omPerDashboardBesidesEdges), ratioOf(w2, omPerDashboardBesidesEdges)],
     ['OM 429/503 answers', String(pushedBack(w1.openMetadataCalls)), per(w2, (r) => String(pushedBack(r.openMetadataCalls)))],
     ['  of which GET (look-ups, listings)', String(readRequests(w1.openMetadataCalls)), per(w2, (r) => String(readRequests(r.openMetadataCalls)))],
     ['  of which lineage writes', String(lineageWrites(w1.openMetadataCalls)), per(w2, (r) => String(lineageWrites(r.openMetadataCalls)))],
@@ -125,8 +138,8 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['  of which usage writes', String(usageWrites(w1.openMetadataCalls)), per(w2, (r) => String(usageWrites(r.openMetadataCalls)))],
     ['workflow runs (continue-as-new chain)', whole(w1.historyRuns), per(w2, (r) => whole(r.historyRuns))],
     ['history events', whole(w1.historyEvents), per(w2, (r) => whole(r.historyEvents))],
-    ['history events per 1,000 projects', fixed(w1.historyEvents === null ? null : (w1.historyEvents / settings.projects) * 1000, 0),
-      per(w2, (r) => fixed(r.historyEvents === null ? null : (r.historyEvents / settings.projects) * 1000, 0))],
+    ['history events per 1,000 projects', ratioOf(w1, (r) => fixed(r.historyEvents === null ? null : (r.historyEvents / settings.projects) * 1000, 0)),
+      ratioOf(w2, (r) => fixed(r.historyEvents === null ? null : (r.historyEvents / settings.projects) * 1000, 0))],
     ['worker start to polling (s)', fixed(w1.workerStartMs === null ? null : w1.workerStartMs / 1000, 2),
       per(w2, (r) => fixed(r.workerStartMs === null ? null : r.workerStartMs / 1000, 2))],
     ['worker idle RSS (MiB)', fixed(w1.workerIdleRssBytes === null ? null : w1.workerIdleRssBytes / 2 ** 20, 0),
@@ -136,8 +149,8 @@ export function tableRows(settings: BenchSettings, w1: RunObservation, w2: RunOb
     ['history rows read by the connector', String(w1.queriesRead), per(w2, (r) => String(r.queriesRead))],
     ['Hex queries extracted', String(w1.hexQueries), per(w2, (r) => String(r.hexQueries))],
     ['lineage phase (s)', fixed(w1.lineageMs === null ? null : w1.lineageMs / 1000, 1), per(w2, (r) => fixed(r.lineageMs === null ? null : r.lineageMs / 1000, 1))],
-    ['lineage throughput (Hex queries/s)', fixed(w1.lineageMs ? w1.hexQueries / (w1.lineageMs / 1000) : null, 0),
-      per(w2, (r) => fixed(r.lineageMs ? r.hexQueries / (r.lineageMs / 1000) : null, 0))],
+    ['lineage throughput (Hex queries/s)', ratioOf(w1, (r) => fixed(r.lineageMs ? r.hexQueries / (r.lineageMs / 1000) : null, 0)),
+      ratioOf(w2, (r) => fixed(r.lineageMs ? r.hexQueries / (r.lineageMs / 1000) : null, 0))],
     ['SQL extraction, one core (queries/s)', fixed(settings.extraction?.queriesPerSecond ?? null, 0), dash],
     ['SQL extraction, slowest query (ms)', fixed(settings.extraction?.slowestMs ?? null, 1), dash],
     ['lineage edges written', String(w1.edgesWritten), per(w2, (r) => String(r.edgesWritten))],
@@ -152,7 +165,7 @@ export function settingsLine(s: BenchSettings): string {
     + ` worker-semi-space=${s.workerSemiSpaceMb ? `${s.workerSemiSpaceMb}MiB` : 'default'}`;
 }
 
-/** A Markdown table with fixed columns, so outputs of two runs diff line by line. */
+/** A Markdown table with fixed columns, so outputs of two runs diff line by line; failed runs are named below it. */
 export function formatTable(settings: BenchSettings, w1: RunObservation, w2: RunObservation | null): string {
   const rows = tableRows(settings, w1, w2);
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -162,5 +175,6 @@ export function formatTable(settings: BenchSettings, w1: RunObservation, w2: Run
     `|${'-'.repeat(width + 2)}|${'-'.repeat(13)}:|${'-'.repeat(15)}:|`,
     ...rows.map(([label, a, b]) => `| ${pad(label, width)} | ${pad(a, 12, true)} | ${pad(b, 14, true)} |`),
   ];
-  return [settingsLine(settings), '', ...lines].join('\n');
+  const failed = failures(w1, w2).map((line) => `${line}: no ratios drawn from it`);
+  return [settingsLine(settings), '', ...lines, ...(failed.length ? ['', ...failed] : [])].join('\n');
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseOptions, projectCount, runBench } from '../../bench/ingest';
+import { BenchFailedError, parseOptions, projectCount, runBench } from '../../bench/ingest';
 import { makeWorkload } from '../../bench/workload';
 
 function cells(table: string): Map<string, [string, string]> {
@@ -56,4 +56,19 @@ test('a small benchmark runs W1 and W2 end to end and reports what happened', { 
   assert.ok(value('history rows read by the connector', 1) < value('history rows read by the connector', 0));
   assert.equal(value('of which lineage writes', 1), 0);
   assert.match(table, /worker-heap=256MiB worker-semi-space=4MiB/);
+});
+
+test('a benchmark whose run fails rejects, names the failure, and draws no ratio from it', { timeout: 120_000 }, async () => {
+  const failing = runBench({ size: '100', hexLatencyMs: 1, omLatencyMs: 1, hexRate: 600, clientRate: 550, workerHeapMb: 256, workerSemiSpaceMb: 4 }, {
+    // OpenMetadata refuses the bot's token: the run ends before any write, with exit code 2.
+    beforeRuns: (world) => world.openMetadata.injectFault({ path: /\/api\/v1\//, status: 401, body: { code: 401, message: 'Not Authorized! Invalid token.' }, times: 1_000_000 }),
+  });
+  const error = await failing.then(() => assert.fail('runBench resolved'), (e: unknown) => e);
+  assert.ok(error instanceof BenchFailedError, String(error));
+  assert.equal(error.message, 'W1 failed: hexmeta ingest exited 2');
+  const rows = cells(error.table);
+  assert.deepEqual(rows.get('exit code'), ['2', '-'], 'W2 is not run after a failed W1');
+  assert.deepEqual(rows.get('wall time / floor'), ['-', '-']);
+  assert.deepEqual(rows.get('OM requests per kept dashboard'), ['-', '-']);
+  assert.match(error.table, /W1 failed: hexmeta ingest exited 2: no ratios drawn from it/);
 });

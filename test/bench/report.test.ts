@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  dashboardWrites, formatTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, tableRows, usageWrites,
+  dashboardWrites, failures, formatTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, tableRows, usageWrites,
   type BenchSettings, type RecordedCall, type RunObservation,
 } from '../../bench/report';
 import { activitySpanMs, peakRssBytes, rssBytes } from '../../bench/measure';
@@ -100,4 +100,24 @@ test('activity span: from the first scheduled activity of a type to the last one
   ];
   assert.equal(activitySpanMs(events, 'lineageForPrefix'), 13_000);
   assert.equal(activitySpanMs(events, 'prepareIngestion'), null);
+});
+
+test('a failed run is named under the table and no ratio is drawn from it', () => {
+  const failedW1 = observation({ exitCode: 2 });
+  assert.deepEqual(failures(failedW1, null), ['W1 failed: hexmeta ingest exited 2']);
+  assert.deepEqual(failures(observation(), observation({ exitCode: 1 })), ['W2 failed: hexmeta ingest exited 1']);
+  assert.deepEqual(failures(observation(), observation()), []);
+  const ratios = ['wall time / floor', 'W1 wall ÷ W2 wall', 'OM requests per kept dashboard', 'OM requests per kept dashboard, edges apart',
+    'history events per 1,000 projects', 'lineage throughput (Hex queries/s)'];
+  const rows = new Map(tableRows(SETTINGS, failedW1, observation()).map(([label, a, b]) => [label, [a, b]]));
+  for (const label of ratios) assert.equal(rows.get(label)![0], '-', label);
+  assert.equal(rows.get('W1 wall ÷ W2 wall')![1], '-', 'nothing is compared with a failed W1');
+  assert.deepEqual(rows.get('exit code'), ['2', '0']);
+  assert.deepEqual(rows.get('wall time (s)'), ['33.0', '33.0'], 'measurements are still shown');
+  const failedW2 = new Map(tableRows(SETTINGS, observation(), observation({ exitCode: 1 })).map(([label, a, b]) => [label, [a, b]]));
+  for (const label of ratios) assert.equal(failedW2.get(label)![1], '-', label);
+  assert.equal(failedW2.get('wall time / floor')![0], '3.00');
+  const table = formatTable(SETTINGS, failedW1, null);
+  assert.match(table, /\n\nW1 failed: hexmeta ingest exited 2: no ratios drawn from it$/);
+  assert.doesNotMatch(formatTable(SETTINGS, observation(), observation()), /failed/);
 });
