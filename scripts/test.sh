@@ -34,6 +34,8 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(m
 [ -x /usr/bin/clickhouse-server ] || [ -x /usr/sbin/clickhouse-server ] || command -v clickhouse-server >/dev/null 2>&1 || need_apt+=(clickhouse-server)
 # Headless chromium drives the Temporal Web UI in test/e2e/uiBrowser.test.ts (playwright-core, no browser download).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# nginx terminates TLS (mTLS, API key) in front of the dev server in test/e2e/temporalTls.test.ts.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]} from Debian"
   apt-get update -qq >&2

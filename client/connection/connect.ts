@@ -61,6 +61,21 @@ function explainTlsError(settings: ConnectionSettings, error: NodeJS.ErrnoExcept
   return fail(settings, `${error.message}; check ${settings.origin('address')}`);
 }
 
+const HTTP2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
+const HTTP2_SETTINGS_FRAME = 0x04;
+
+/** A plain-text gRPC server answers the HTTP/2 preface with a SETTINGS frame; a TLS port answers otherwise. */
+function expectHttp2(socket: ReturnType<typeof tcpConnect>, settings: ConnectionSettings, done: (error?: TemporalConnectionError) => void): void {
+  let received = Buffer.alloc(0);
+  const notGrpc = () => fail(settings, `the server does not answer as plain-text gRPC; if it expects TLS, turn it on (${settingNames('tls')})`);
+  socket.on('data', (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    if (received.length >= 4) done(received[3] === HTTP2_SETTINGS_FRAME ? undefined : notGrpc());
+  });
+  socket.once('end', () => done(notGrpc()));
+  socket.write(`${HTTP2_PREFACE}\0\0\0\x04\0\0\0\0\0`);
+}
+
 /**
  * One TCP connection (with the TLS handshake when TLS is on), bounded in time. gRPC clients hide a refused
  * connection or a failed handshake behind retries until their deadline; this says at once what went wrong.
@@ -83,7 +98,7 @@ function probe(settings: ConnectionSettings): Promise<void> {
     };
     try {
       if (tls === false) {
-        socket = tcpConnect(port, host, () => done());
+        socket = tcpConnect(port, host, () => expectHttp2(socket, settings, done));
       } else {
         const servername = tls.serverNameOverride ?? (isIP(host) ? undefined : host);
         socket = tlsConnect({
