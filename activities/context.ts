@@ -10,6 +10,7 @@ import { limiterFor } from './hex/rateLimiter';
 import { OpenMetadataClient } from './openmetadata/client';
 import { gateFor, openMetadataConcurrency } from './openmetadata/gate';
 import type { DashboardUpstream } from './openmetadata/lineage';
+import type { TableLookup } from './tableResolver';
 import type { EntityReference, UsageSummary } from './openmetadata/types';
 import type { HexDataConnection } from './hex/types';
 
@@ -67,7 +68,8 @@ export class RunCache {
   cellsRefusedWarned = false;
   readonly unresolvedWarned = new Set<string>();
   readonly tags = new Map<string, Promise<boolean>>();
-  readonly tables = new Map<string, Promise<EntityReference | null>>();
+  /** Table look-ups by name, database and prefix: one table, the candidates when several fit, or null. */
+  readonly tables = new Map<string, Promise<TableLookup>>();
   /** Project id -> its live dashboard and the entities already upstream of it (null: none), read once per run. */
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
   /** The listing has ended (on this worker): no further dashboard will be created by this run. */

@@ -7,14 +7,20 @@ import { buildFqn } from './openmetadata/fqn';
 import { dashboardUpstream, type DashboardUpstream } from './openmetadata/lineage';
 import { fqnMatchesLocation, tableLocation, withinPrefix, type ServicePrefix } from './openmetadata/tables';
 import type { EntityReference } from './openmetadata/types';
-import { resolveTable } from './tableResolver';
-import type { LineageCounts } from './types';
+import { lookUpTable } from './tableResolver';
+import { REPORT_LIMIT, type AmbiguousTable, type LineageCounts } from './types';
 import type { HistoryRow } from './warehouses/types';
 
 /** Projects whose edges are written at the same time. */
 const PROJECTS_AT_ONCE = 8;
 /** Enough of the SQL to recognise the query in OpenMetadata's lineage panel. */
 export const MAX_LINEAGE_SQL_CHARS = 4_000;
+/**
+ * History rows longer than this are cut before anything parses them (extraction reads at most 200,000
+ * characters anyway); the last line is still read for Hex's trailing comment.
+ */
+export const MAX_HISTORY_SQL_CHARS = 1_000_000;
+const MAX_TRAILING_LINE_CHARS = 65_536;
 
 export function emptyLineageCounts(): LineageCounts {
   return { queriesRead: 0, hexQueries: 0, tablesResolved: 0, tablesUnresolved: 0, projectsUnknown: 0, edgesWritten: 0, edgesExisting: 0, tablesOutsidePrefix: 0 };
@@ -43,11 +49,19 @@ export async function dashboardOf(conn: Connected, cache: RunCache, serviceName:
 
 const NOTHING_UPSTREAM: ReadonlySet<string> = new Set();
 
-/** What one extracted name came to: a table inside the prefix, one outside it, or none. */
-type TableOutcome = { table: EntityReference } | { outside: true } | { unresolved: true };
+/** What one extracted name came to: a table inside the prefix, one outside it, several candidates, or none. */
+type TableOutcome = { table: EntityReference } | { outside: true } | { unresolved: true } | { ambiguous: string[] };
 
-/** Table names of rows read, with the SQL of the first row naming each and how many rows named it. */
-type NamedTables = Map<string, { sql: string; rows: number }>;
+/** One name as extracted, with the database its statement ran in (the history row's) when the name has none. */
+interface NamedTable {
+  name: string;
+  database: string | null;
+  sql: string;
+  rows: number;
+}
+
+/** Table names of rows read (keyed by name and database), with the SQL of the first row naming each and how many rows named it. */
+type NamedTables = Map<string, NamedTable>;
 
 /** Rows of one project whose dashboard does not exist yet, kept compact: one SQL per table name. */
 interface WaitingProject {
@@ -116,6 +130,8 @@ export class PrefixLineage {
   private waitingBytes = 0;
   /** Rows were dropped instead of kept waiting: the result is incomplete. */
   overflowed = false;
+  /** Names left unresolved because several tables fit them (first REPORT_LIMIT). */
+  readonly ambiguous: AmbiguousTable[] = [];
 
   constructor(private readonly ctx: RowContext) {}
 
@@ -147,10 +163,10 @@ export class PrefixLineage {
     const ready = new Map<string, WaitingProject>();
     for (const row of rows) {
       counts.queriesRead++;
-      const hex = parseHexComment(row.sql);
+      const { sql, hex } = this.hexQueryOf(row);
       if (!hex) continue;
       counts.hexQueries++;
-      const tables = this.namesOf(row);
+      const tables = this.namesOf({ ...row, sql });
       if (!known || known(hex.projectId)) addRow(ready, hex.projectId, tables);
       else if (this.waitingNames + newNames(this.waiting, hex.projectId, tables) > (this.ctx.maxWaitingNames ?? MAX_WAITING_TABLE_NAMES)) {
         this.overflowed = true;
@@ -177,10 +193,28 @@ export class PrefixLineage {
     await this.forProjects(due);
   }
 
+  /** The row's text capped by length, and Hex's comment in it (read by the dialect's string rules). */
+  private hexQueryOf(row: HistoryRow): { sql: string; hex: ReturnType<typeof parseHexComment> } {
+    const { dialect, prefix } = this.ctx;
+    if (row.sql.length <= MAX_HISTORY_SQL_CHARS) return { sql: row.sql, hex: parseHexComment(row.sql, dialect) };
+    const sql = row.sql.slice(0, MAX_HISTORY_SQL_CHARS);
+    this.ctx.warn(`${prefix.service}:query ${row.queryId}`, `SQL text of ${row.sql.length} characters cut to ${MAX_HISTORY_SQL_CHARS} before parsing`);
+    const lastLine = row.sql.slice(row.sql.lastIndexOf('\n') + 1);
+    const trailing = lastLine.length <= MAX_TRAILING_LINE_CHARS ? parseHexComment(lastLine, dialect) : null;
+    return { sql, hex: trailing ?? parseHexComment(sql, dialect) };
+  }
+
   private namesOf(row: HistoryRow): NamedTables {
-    const { tables } = extractTables({ sql: row.sql, dialect: this.ctx.dialect, defaultDatabase: row.defaultDatabase, defaultSchema: row.defaultSchema });
+    const { dialect } = this.ctx;
+    const { tables } = extractTables({ sql: row.sql, dialect, defaultDatabase: row.defaultDatabase, defaultSchema: row.defaultSchema });
     const sql = row.sql.slice(0, MAX_LINEAGE_SQL_CHARS);
-    return new Map(tables.map((name) => [name, { sql, rows: 1 }]));
+    const named: NamedTables = new Map();
+    for (const name of tables) {
+      // A name the SQL left without database is the statement's database's, not any database of the service.
+      const database = tableLocation(name, dialect).database === null ? row.defaultDatabase ?? null : null;
+      named.set(JSON.stringify([name, database]), { name, database, sql, rows: 1 });
+    }
+    return named;
   }
 
   /**
@@ -193,7 +227,7 @@ export class PrefixLineage {
     const targets = await Promise.all(projects.map(([projectId]) => dashboardOf(conn, cache, serviceName, projectId)));
     const outcomes = await Promise.all(projects.map(([, project], i) => {
       const target = targets[i];
-      return target ? Promise.all([...project.tables.keys()].map((name) => this.resolve(name, target))) : [];
+      return target ? Promise.all([...project.tables.values()].map((named) => this.resolve(named, target))) : [];
     }));
     const limit = pLimit(PROJECTS_AT_ONCE);
     await Promise.all(projects.map(([projectId, project], i) => limit(async () => {
@@ -202,32 +236,45 @@ export class PrefixLineage {
         this.ctx.counts.projectsUnknown += project.rows;
         return;
       }
-      const names = [...project.tables];
-      await Promise.all(names.map(([name, named], k) => this.write(target, name, outcomes[i][k], named, projectId)));
+      const names = [...project.tables.values()];
+      await Promise.all(names.map((named, k) => this.write(target, outcomes[i][k], named, projectId)));
     })));
   }
 
-  private async resolve(name: string, target: DashboardUpstream): Promise<TableOutcome> {
+  private async resolve({ name, database }: NamedTable, target: DashboardUpstream): Promise<TableOutcome> {
     const { conn, cache, prefix, dialect } = this.ctx;
     // A name that already feeds this dashboard (within the prefix) is that edge: no lookup.
     const location = tableLocation(name, dialect);
+    if (location.database === null && database) location.database = database;
     const known = target.upstreamTables.filter((t) => withinPrefix(t.fullyQualifiedName!, prefix)
       && fqnMatchesLocation(t.fullyQualifiedName!, prefix.service, location));
-    const table = known.length === 1 ? known[0] : await resolveTable(conn, cache, prefix, name, dialect);
+    const found = known.length === 1 ? { table: known[0] } : await lookUpTable(conn, cache, prefix, name, dialect, database);
+    if (found && 'ambiguous' in found) return found;
+    const table = found?.table;
     if (!table) return { unresolved: true };
     if (!withinPrefix(table.fullyQualifiedName ?? '', prefix)) return { outside: true };
     return { table };
   }
 
+  private noteAmbiguous(entry: AmbiguousTable): void {
+    const seen = this.ambiguous.some((a) => a.table === entry.table && a.database === entry.database);
+    if (!seen && this.ambiguous.length < REPORT_LIMIT) this.ambiguous.push(entry);
+  }
+
   /** Counts a name once per row that named it; writes its edge once, with the first row's SQL. */
-  private async write(target: DashboardUpstream, name: string, outcome: TableOutcome, named: { sql: string; rows: number }, projectId: string): Promise<void> {
+  private async write(target: DashboardUpstream, outcome: TableOutcome, named: NamedTable, projectId: string): Promise<void> {
     const { conn, cache, counts, prefix } = this.ctx;
-    if ('unresolved' in outcome) {
+    if ('unresolved' in outcome || 'ambiguous' in outcome) {
       counts.tablesUnresolved += named.rows;
-      const item = `${prefix.service}:${name}`;
+      if ('ambiguous' in outcome) this.noteAmbiguous({ table: named.name, database: named.database, candidates: outcome.ambiguous });
+      const item = `${prefix.service}:${named.name}${named.database ? ` (database ${named.database})` : ''}`;
       if (!cache.unresolvedWarned.has(item)) {
         cache.unresolvedWarned.add(item);
-        this.ctx.warn(item, `table not found in OpenMetadata (first seen in project ${projectId})`);
+        if ('ambiguous' in outcome) {
+          this.ctx.warn(item, `ambiguous: ${outcome.ambiguous.join(' and ')} all fit; no edge written (first seen in project ${projectId})`);
+        } else {
+          this.ctx.warn(item, `table not found in OpenMetadata (first seen in project ${projectId})`);
+        }
       }
       return;
     }

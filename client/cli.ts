@@ -52,7 +52,7 @@ export function buildCli(): Command {
   lineage
     .command('parse')
     .description('show what the connector sees in SQL: the Hex comment and the tables read')
-    .requiredOption('--dialect <dialect>', `SQL dialect: ${DIALECTS.join('|')}`)
+    .option('--dialect <dialect>', `SQL dialect: ${DIALECTS.join('|')} (required without --jsonl; with it, the default for lines that name none)`)
     .option('--database <name>', 'default database (catalog, BigQuery project) in effect')
     .option('--schema <name>', 'default schema (BigQuery dataset) in effect')
     .option('--jsonl', 'read one JSON object per line ({"sql","dialect","default_database","default_schema"}), write one result per line')

@@ -35,8 +35,13 @@ export function formatSummary(s: IngestionSummary): string {
   for (const l of s.lineage) {
     lines.push(l.counts
       ? `  Lineage ${l.prefix} (${l.dialect}): ${l.counts.queriesRead} queries read, ${l.counts.hexQueries} from Hex, `
-        + `${l.counts.tablesResolved} tables resolved, ${l.counts.tablesUnresolved} unresolved, ${l.counts.edgesWritten} edges written, ${l.counts.edgesExisting ?? 0} already there`
+        + `${l.counts.tablesResolved} tables resolved, ${l.counts.tablesUnresolved} unresolved${l.ambiguous?.length ? ` (${l.ambiguous.length} ambiguous)` : ''}, `
+        + `${l.counts.edgesWritten} edges written, ${l.counts.edgesExisting ?? 0} already there`
       : `  Lineage ${l.prefix}: not read (${l.warnings[0]?.reason ?? 'failed'})`);
+    // Names several tables fit get no edge; the candidates tell the user which qualification is missing.
+    for (const a of l.ambiguous ?? []) {
+      lines.push(`    ambiguous: ${a.table}${a.database ? ` (database ${a.database})` : ''} could be ${a.candidates.join(' or ')}`);
+    }
   }
   if (s.sqlCells) {
     lines.push(`  Lineage from SQL cells: ${s.sqlCells} cells, ${s.cellTablesResolved} tables resolved, `

@@ -5,7 +5,8 @@ import { extractTables } from '../../activities/lineage/extractTables';
 import { parseHexComment, type HexQueryMetadata } from '../../activities/lineage/hexComment';
 
 export interface LineageParseOptions {
-  dialect: string;
+  /** Required for a single text; with `jsonl`, the dialect of lines that name none. */
+  dialect?: string;
   database?: string;
   schema?: string;
   /** One JSON object per input line: {"sql", "dialect", "default_database", "default_schema"}. */
@@ -30,7 +31,7 @@ interface ParseResult {
 
 function analyse(sql: string, dialect: Dialect, database: string | null, schema: string | null): ParseResult {
   const { tables, warnings } = extractTables({ sql, dialect, defaultDatabase: database, defaultSchema: schema });
-  return { hex: parseHexComment(sql), tables, warnings };
+  return { hex: parseHexComment(sql, dialect), tables, warnings };
 }
 
 function inputStream(opts: LineageParseOptions, io: LineageParseIo): NodeJS.ReadableStream {
@@ -53,7 +54,7 @@ function optionalString(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function analyseLine(line: string, lineNumber: number, opts: LineageParseOptions, fallback: Dialect): ParseResult {
+function analyseLine(line: string, lineNumber: number, opts: LineageParseOptions, fallback: Dialect | null): ParseResult {
   const failed = (error: string): ParseResult => ({ hex: null, tables: [], warnings: [], error: `line ${lineNumber}: ${error}` });
   let row: unknown;
   try {
@@ -66,6 +67,7 @@ function analyseLine(line: string, lineNumber: number, opts: LineageParseOptions
   }
   const fields = row as Record<string, unknown>;
   const dialect = fields.dialect === undefined || fields.dialect === null ? fallback : fields.dialect;
+  if (dialect === null) return failed(`no "dialect" on the line and no --dialect default; use one of: ${DIALECTS.join(', ')}`);
   if (!isDialect(dialect)) return failed(`unknown dialect ${JSON.stringify(dialect)}`);
   const database = 'default_database' in fields ? optionalString(fields.default_database) : opts.database ?? null;
   const schema = 'default_schema' in fields ? optionalString(fields.default_schema) : opts.schema ?? null;
@@ -78,11 +80,15 @@ function analyseLine(line: string, lineNumber: number, opts: LineageParseOptions
  */
 export async function lineageParse(opts: LineageParseOptions, io: LineageParseIo): Promise<number> {
   const stderr = io.stderr ?? process.stderr;
-  if (!isDialect(opts.dialect)) {
+  if (opts.dialect === undefined && !opts.jsonl) {
+    stderr.write(`--dialect is required to parse one text (with --jsonl each line may name its own). Use one of: ${DIALECTS.join(', ')}.\n`);
+    return 2;
+  }
+  if (opts.dialect !== undefined && !isDialect(opts.dialect)) {
     stderr.write(`Unknown dialect "${opts.dialect}". Use one of: ${DIALECTS.join(', ')}.\n`);
     return 2;
   }
-  const dialect = opts.dialect;
+  const dialect = opts.dialect ?? null;
   let input: NodeJS.ReadableStream;
   try {
     input = inputStream(opts, io);
@@ -93,7 +99,7 @@ export async function lineageParse(opts: LineageParseOptions, io: LineageParseIo
   try {
     if (!opts.jsonl) {
       const sql = await readAll(input);
-      await writeLine(io.stdout, JSON.stringify(analyse(sql, dialect, opts.database ?? null, opts.schema ?? null)));
+      await writeLine(io.stdout, JSON.stringify(analyse(sql, dialect!, opts.database ?? null, opts.schema ?? null)));
       return 0;
     }
     let lineNumber = 0;

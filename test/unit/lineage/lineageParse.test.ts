@@ -95,4 +95,24 @@ describe('lineageParse', () => {
     assert.equal(outputs.length, count);
     assert.deepEqual(JSON.parse(outputs[count - 1]).tables, ['D.s.tx', 'D.s.u'], 'defaults are used as given, already in stored form');
   });
+
+  it('--jsonl needs no --dialect when each line names its own; a line without one is an error naming the choices', async () => {
+    const lines = [
+      JSON.stringify({ sql: 'select * from "Sales"."Orders"', dialect: 'trino', default_database: 'hive' }),
+      JSON.stringify({ sql: 'select * from `proj.ds.t`', dialect: 'bigquery' }),
+      JSON.stringify({ sql: 'select * from s.t' }),
+    ];
+    const result = await run({ jsonl: true }, lines.join('\n'));
+    assert.equal(result.code, 1);
+    const outputs = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(outputs[0].tables, ['hive.sales.orders']);
+    assert.deepEqual(outputs[1].tables, ['proj.ds.t']);
+    assert.match(outputs[2].error, /line 3: no "dialect" on the line and no --dialect default; use one of: snowflake/);
+  });
+
+  it('without --jsonl, --dialect is required (exit 2)', async () => {
+    const result = await run({}, 'select 1');
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--dialect is required/);
+  });
 });
