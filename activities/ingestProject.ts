@@ -5,7 +5,7 @@ import { remember, type Connected, type RunCache, type StoredDashboard } from '.
 import { ServiceError } from './common/httpErrors';
 import type { HexCell, HexProject } from './hex/types';
 import { cellToCreateChart, chartFqn, componentToCreateChart, isChartCell, malformedCellReason } from './mapping/charts';
-import { ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
+import { cleanTitle, controlCharactersReason, ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
 import { isFilteredOut } from './mapping/filter';
 import { createTagRequest, tagNamesOf } from './mapping/tags';
 import { dailyUsageOf } from './mapping/usage';
@@ -21,7 +21,7 @@ export function isItemFailure(error: unknown): error is ServiceError {
 }
 
 export function projectLabel(project: Partial<HexProject>): string {
-  const title = typeof project.title === 'string' ? project.title.slice(0, 120) : '';
+  const title = typeof project.title === 'string' ? cleanTitle(project.title).slice(0, 120) : '';
   return title ? `${project.id} (${title})` : String(project.id ?? '?');
 }
 
@@ -178,6 +178,8 @@ export async function prepareProject(ctx: ProjectContext, project: HexProject): 
     counts.tagsAttached += wantedTags.length;
     return { project, request, stored, changed: false, cells: null, tagCount: wantedTags.length };
   }
+  const cleaned = controlCharactersReason(project);
+  if (cleaned) ctx.warn(projectLabel(project), cleaned);
   const cells = readsCells ? await readCells(ctx, project) : null;
   const charts = !cells ? undefined : plan.charts ? await writeCellCharts(ctx, project, cells) : [];
   const tagNames = await ensureTags(ctx, project, wantedTags);

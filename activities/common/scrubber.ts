@@ -29,7 +29,7 @@ const END = '(?![A-Za-z0-9_]|\\.[A-Za-z0-9_])';
  * Credential shapes, whoever they belong to. The credential after `Bearer`/`Basic` is an RFC 7235 token68;
  * a word of lowercase letters only is prose ("Basic authentication", "Bearer token"), never a credential.
  */
-const PROSE_NOT_CREDENTIAL = '(?!realm=)(?![a-z]+(?![A-Za-z0-9._~+/=-]))(?!\\*\\*\\*)';
+const PROSE_NOT_CREDENTIAL = '(?!realm=)(?![a-z]+(?![A-Za-z0-9_~+/=-]|\\.[A-Za-z0-9_~+/-]))(?!\\*\\*\\*)';
 const CREDENTIAL_SHAPES: [RegExp, string][] = [
   [new RegExp(`\\b(Bearer|BEARER|bearer|Basic|BASIC|basic)(\\s+)${PROSE_NOT_CREDENTIAL}[A-Za-z0-9._~+/-]+=*`, 'g'), `$1$2${REDACTED}`],
   [/eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],

@@ -1,7 +1,7 @@
 import type { HexCell, HexProject } from '../hex/types';
 import { buildFqn } from '../openmetadata/fqn';
 import type { ChartType, CreateChart, EntityReference } from '../openmetadata/types';
-import { projectUrl, sourceHashOf } from './dashboard';
+import { cleanDescription, cleanTitle, projectUrl, sourceHashOf } from './dashboard';
 import { tagLabel } from './tags';
 
 /**
@@ -42,11 +42,11 @@ function cellUrl(ctx: ChartContext, project: HexProject, cell: HexCell): string 
 
 /** CreateChart for a chart-like cell; named by its staticId, which survives edits of the project. */
 export function cellToCreateChart(project: HexProject, cell: HexCell, ctx: ChartContext): CreateChart {
-  const label = typeof cell.label === 'string' ? cell.label.trim() : '';
+  const label = typeof cell.label === 'string' ? cleanTitle(cell.label).trim() : '';
   const request: CreateChart = {
     name: cell.staticId,
     service: ctx.serviceName,
-    displayName: label || `${readable(cell.cellType)} in ${project.title || project.id}`,
+    displayName: label || `${readable(cell.cellType)} in ${project.title ? cleanTitle(project.title) : project.id}`,
     chartType: CHART_TYPE_OF_CELL[cell.cellType],
   };
   const url = cellUrl(ctx, project, cell);
@@ -64,8 +64,8 @@ export function componentToCreateChart(
   ctx: ChartContext & { tagNames: string[]; owner: EntityReference | null },
 ): CreateChart {
   const request: CreateChart = { name: component.id, service: ctx.serviceName, chartType: 'Other' };
-  if (component.title) request.displayName = component.title;
-  const description = typeof component.description === 'string' ? component.description.trim() : '';
+  if (component.title) request.displayName = cleanTitle(component.title);
+  const description = typeof component.description === 'string' ? cleanDescription(component.description).trim() : '';
   if (description) request.description = description;
   const url = projectUrl(ctx.hostPort, ctx.workspace, component);
   if (url) request.sourceUrl = url;

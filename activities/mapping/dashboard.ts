@@ -55,11 +55,37 @@ export interface DashboardContext {
   charts?: string[];
 }
 
+/** C0 and C1 control characters and DEL: a PostgreSQL-backed OpenMetadata refuses NUL in text. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const LINE_CONTROL = /[\t\n\v\f\r]+/g;
+const DESCRIPTION_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** A title on one line: line and tab controls become a space, other control characters are removed. */
+export function cleanTitle(title: string): string {
+  return title.replace(LINE_CONTROL, ' ').replace(CONTROL, '');
+}
+
+/** A description keeps its line breaks (`\r\n` as `\n`) and tabs; other control characters are removed. */
+export function cleanDescription(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(DESCRIPTION_CONTROL, '');
+}
+
+/** Why a project's text is changed on its way to OpenMetadata, or null when it is written as Hex has it. */
+export function controlCharactersReason(project: Pick<HexProject, 'title' | 'description'>): string | null {
+  const changed: string[] = [];
+  if (typeof project.title === 'string' && cleanTitle(project.title) !== project.title) changed.push('title');
+  if (typeof project.description === 'string' && cleanDescription(project.description) !== project.description.replace(/\r\n?/g, '\n')) {
+    changed.push('description');
+  }
+  return changed.length ? `control characters (NUL, escape, ...) removed from its ${changed.join(' and ')}` : null;
+}
+
 /** CreateDashboard for one Hex project (spec/api/data/createDashboard.json). */
 export function toCreateDashboard(project: HexProject, ctx: DashboardContext): CreateDashboard {
   const request: CreateDashboard = { name: project.id, service: ctx.serviceName };
-  if (project.title) request.displayName = project.title;
-  const description = typeof project.description === 'string' ? project.description.trim() : '';
+  const title = project.title ? cleanTitle(project.title) : '';
+  if (title) request.displayName = title;
+  const description = typeof project.description === 'string' ? cleanDescription(project.description).trim() : '';
   if (description) request.description = description;
   const url = projectUrl(ctx.hostPort, ctx.workspace, project);
   if (url) request.sourceUrl = url;

@@ -21,7 +21,7 @@ const projects: Record<string, HexProject> = {
   quotes: makeProject({ title: `He said "ship it", it's \`done\` \\ back-slash ${tag}`, description: '<script>alert("x")</script> & "quoted" \'single\'' }),
   dots: makeProject({ title: `v1.2.3 release.metrics... ${tag}`, categories: [{ name: 'Fin.Ops', description: 'a dot' }] }),
   longText: makeProject({ title: `${'Long title '.repeat(60)}${tag}`, description: LONG_DESCRIPTION }),
-  controls: makeProject({ title: `Line one\nline two\ttabbed ${tag}`, description: 'bell \u0007 and escape \u001b[31m red' }),
+  controls: makeProject({ title: `Line one\nline two\ttabbed\u0000 ${tag}`, description: 'bell \u0007 and escape \u001b[31m red\u0000\r\nnext\tline' }),
   nulls: makeProject({
     title: `Nulls ${tag}`, description: null, status: null, categories: [], lastPublishedAt: null,
     analytics: { appViews: { allTime: 0, lastSevenDays: 0, lastFourteenDays: 0, lastThirtyDays: 0 }, lastViewedAt: null, publishedResultsUpdatedAt: null },
@@ -100,8 +100,8 @@ test('every project with awkward data becomes one dashboard, with no failure', (
   t.diagnostic(`bad-data projects: ${Object.keys(projects).length}; lost 0`);
 });
 
-test('titles and descriptions arrive exactly as Hex has them (trimmed), unicode, quotes, controls and 100 KB included', () => {
-  for (const project of Object.values(projects)) {
+test('titles and descriptions arrive exactly as Hex has them (trimmed), unicode, quotes and 100 KB included', () => {
+  for (const project of Object.values(projects).filter((p) => p !== projects.controls)) {
     const dashboard = dashboardOf(project);
     assert.equal(dashboard.displayName, project.title);
     const description = project.description?.trim();
@@ -109,6 +109,17 @@ test('titles and descriptions arrive exactly as Hex has them (trimmed), unicode,
     else assert.ok(!dashboard.description, 'no description for a null one');
   }
   assert.equal(dashboardOf(projects.longText).description.length, LONG_DESCRIPTION.trim().length);
+});
+
+test('control characters are removed from titles and descriptions (a description keeps its lines and tabs), with a warning naming the project', () => {
+  const dashboard = dashboardOf(projects.controls);
+  assert.equal(dashboard.displayName, `Line one line two tabbed ${tag}`);
+  assert.equal(dashboard.description, 'bell  and escape [31m red\nnext\tline');
+  const warning = summary.warnings.find((w: any) => w.item.startsWith(projects.controls.id));
+  assert.ok(warning, JSON.stringify(summary.warnings));
+  assert.match(warning.reason, /control characters .* removed from its title and description/);
+  assert.ok(!/[\u0000-\u0008]/.test(warning.item), 'the warning names the project by its cleaned title');
+  assert.equal(summary.warnings.filter((w: any) => /control characters/.test(w.reason)).length, 1, 'no other project is touched');
 });
 
 test('null owner, creator, status and categories give a dashboard without owner or tags', () => {
