@@ -7,10 +7,12 @@ import { scheduleActionCommand, scheduleCreateCommand, scheduleDescribeCommand, 
 import { statusCommand } from './commands/status';
 import { testConnectionCommand } from './commands/testConnection';
 import { addConnectionOptions } from './connection';
+import { packageVersion } from './version';
 
 export function buildCli(): Command {
   const program = new Command('hexmeta')
     .description('Ingest a Hex workspace into OpenMetadata as durable Temporal workflows')
+    .version(packageVersion(), '-V, --version', 'print the version of hexmeta')
     .showHelpAfterError();
 
   addConnectionOptions(program

@@ -15,6 +15,9 @@ if [ ! -d node_modules/@temporalio/worker ]; then
   log "installing Node packages"
   npm ci
 fi
+# The CLI tests run bin/hexmeta.js, which runs the compiled package: build it from the current sources.
+log "building the package"
+npm run build >&2
 
 if [ -z "${TEMPORAL_CLI_PATH:-}" ] && ! command -v temporal >/dev/null 2>&1; then
   log "installing the Temporal CLI"

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { prebuiltWorkflowBundle } from './workflowBundle';
+import { packagedWorkflowBundle, prebuiltWorkflowBundle } from './workflowBundle';
 
 export const DEFAULT_TASK_QUEUE = 'hexmeta';
 
@@ -13,7 +13,7 @@ export interface HexWorkerOptions {
 
 /** A worker running the hexmeta workflow and activities. */
 export async function createHexWorker(options: HexWorkerOptions): Promise<Worker> {
-  const bundle = await prebuiltWorkflowBundle();
+  const bundle = packagedWorkflowBundle() ?? await prebuiltWorkflowBundle();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
