@@ -10,10 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Environment for a CLI child: the parent's, without Temporal settings unless given. */
+const TEMPORAL_CONNECTION_VARIABLE = /^TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|TLS|TLS_.*|PROFILE|CONFIG_FILE|GRPC_META_.*)$/;
+
+/** Environment for a CLI child: the parent's, without Temporal connection settings unless given. */
 export function cliEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HEXMETA_HEX_REQUESTS_PER_MINUTE: '6000' };
-  delete env.TEMPORAL_ADDRESS;
+  for (const name of Object.keys(env)) if (TEMPORAL_CONNECTION_VARIABLE.test(name)) delete env[name];
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
