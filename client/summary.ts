@@ -10,9 +10,11 @@ export function exitCodeOf(summary: IngestionSummary): number {
   return summary.failuresTotal > 0 ? EXIT_ITEM_FAILURES : EXIT_OK;
 }
 
-export function progressLine(s: IngestionSummary): string {
-  return `[${s.phase}] pages ${s.pagesRead} · projects ${s.projectsSeen} (filtered ${s.projectsFiltered}) · dashboards `
+/** One line of progress; `hexRetryAfterUntil`: a page attempt waits out Hex's Retry-After until then. */
+export function progressLine(s: IngestionSummary, hexRetryAfterUntil: Date | null = null): string {
+  const line = `[${s.phase}] pages ${s.pagesRead} · projects ${s.projectsSeen} (filtered ${s.projectsFiltered}) · dashboards `
     + `+${s.dashboardsCreated} ~${s.dashboardsUpdated} =${s.dashboardsUnchanged} · failures ${s.failuresTotal}`;
+  return hexRetryAfterUntil ? `${line} · waiting on Hex's Retry-After until ${hexRetryAfterUntil.toTimeString().slice(0, 8)}` : line;
 }
 
 /** Human summary in the spirit of OpenMetadata's end-of-run output. */

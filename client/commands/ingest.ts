@@ -4,8 +4,9 @@ import { ConfigError } from '../../activities/config/errors';
 import { resolveConfig } from '../../activities/config/load';
 import { createHexWorker } from '../../worker/createWorker';
 import { setUpTelemetry, telemetrySettings, TelemetryOptionError, type TelemetryFlags } from '../../worker/telemetry';
-import { progressQuery, type IngestionSummary } from '../../workflows/messages';
+import type { IngestionSummary } from '../../workflows/messages';
 import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
+import { pollEvery, readProgress } from '../progressPolling';
 import { EXIT_INTERRUPTED, EXIT_ITEM_FAILURES, EXIT_SETUP_FAILED, exitCodeOf, formatSummary, progressLine } from '../summary';
 import { claimService, ServiceBusyError, type ServiceClaim } from '../serviceLock';
 import {
@@ -86,10 +87,9 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     }
   }
   const taskQueue = settings.taskQueue;
-  let timer: NodeJS.Timeout | undefined;
   let interrupted = false;
-  // Awaited before the connection closes: a query still in flight on a closed channel would throw.
-  let pendingQuery: Promise<unknown> = Promise.resolve();
+  // Stopped (its poll in flight awaited) before the connection closes: a query on a closed channel would throw.
+  let polling: ReturnType<typeof pollEvery> | undefined;
   const queries = new AbortController();
   const onSignal = () => { interrupted = true; };
   try {
@@ -99,12 +99,12 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote, fullHistory: options.fullHistory });
     log.info(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
     const tty = process.stderr.isTTY;
-    timer = setInterval(() => {
-      pendingQuery = target.client.withAbortSignal(queries.signal, () => handle.query(progressQuery)).then(
-        (s) => (tty ? process.stderr.write(`\r${progressLine(s)}\x1b[K`) : log.info(progressLine(s))),
-        () => undefined,
-      );
-    }, tty ? 500 : 5_000);
+    const run = <R>(signal: AbortSignal, fn: () => Promise<R>) => target.client.withAbortSignal(signal, fn);
+    polling = pollEvery(tty ? 500 : 5_000, (signal) => readProgress(handle, signal, run), ({ summary: s, hexRetryAfterUntil }) => {
+      const line = progressLine(s, hexRetryAfterUntil);
+      if (tty) process.stderr.write(`\r${line}\x1b[K`);
+      else log.info(line);
+    });
     // Under the same abort signal: a long poll still retrying on a closed channel would throw.
     const result = target.client.withAbortSignal(queries.signal, () => handle.result());
     result.catch(() => undefined);
@@ -125,9 +125,8 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     return exitCodeOf(summary);
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-    if (timer) clearInterval(timer);
     queries.abort();
-    await pendingQuery;
+    await polling?.stop();
     claim?.release();
     await target.close();
   }

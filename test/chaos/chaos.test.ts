@@ -47,6 +47,9 @@ let configPath: string;
 const tableIds = { clean: new Map<string, string>(), chaos: new Map<string, string>() };
 const writesSince = { clean: 0, chaos: 0 };
 let cleanSummary: any;
+let cleanWallMs = 0;
+/** A run under chaos may take at most this many times the clean run's wall time. */
+const MAX_SLOWDOWN = 2;
 let cleanSnapshot: Snapshot;
 let chaos: ChaosRunResult;
 let chaosSnapshot: Snapshot;
@@ -85,6 +88,7 @@ test('a clean run writes every kept project, soft-deletes the retired ones and f
   const hexSince = world.hex.requests.length;
   const env = cliEnv({ ...world.secretsEnv, OM_HOST: cleanOpenMetadata.url, TEMPORAL_ADDRESS: address });
   ({ summary: cleanSummary } = await cleanRun(configPath, env, `chaos-clean-${tag}`));
+  cleanWallMs = Date.now() - started;
   t.diagnostic(`clean run: ${kept.length} projects in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   cleanSnapshot = snapshotOf(cleanOpenMetadata, tableIds.clean);
   hexPages.clean = listingPagesSince(hexSince);
@@ -132,6 +136,8 @@ test(`${KILLS} worker SIGKILLs and a Temporal server SIGKILL later, the run comp
     + `(down ${(record.serverDowntimeMs / 1000).toFixed(1)} s at ${((record.serverKillProgress ?? 0) * 100).toFixed(0)}% of dashboards); `
     + `workers started ${chaos.workersStarted}, exited unasked ${chaos.unexpectedWorkerExits}; run held back ${record.holdBacks} times`);
   t.diagnostic(`Hex listing pages read: ${hexPages.chaos} (clean run: ${hexPages.clean})`);
+  const slowdown = chaos.wallMs / cleanWallMs;
+  t.diagnostic(`slowdown against the clean run: ${slowdown.toFixed(2)}x (${(chaos.wallMs / 1000).toFixed(1)} s / ${(cleanWallMs / 1000).toFixed(1)} s; at most ${MAX_SLOWDOWN}x)`);
   for (const line of record.timeline) t.diagnostic(line);
   t.diagnostic(`kills at progress: ${record.killProgress.map((p) => `${(p * 100).toFixed(0)}%`).join(' ')}`);
 
@@ -142,6 +148,7 @@ test(`${KILLS} worker SIGKILLs and a Temporal server SIGKILL later, the run comp
   assert.ok(record.killProgress.every((p) => p < 1), 'every worker kill landed before every dashboard was written');
   assert.equal(summary.phase, 'done');
   assert.equal(summary.failuresTotal, 0, JSON.stringify(summary.failures));
+  assert.ok(slowdown <= MAX_SLOWDOWN, `the chaos run took ${slowdown.toFixed(2)}x the clean run's time`);
   assert.equal(summary.projectsSeen, cleanSummary.projectsSeen);
   assert.equal(summary.dashboardsCreated + summary.dashboardsUpdated + summary.dashboardsUnchanged, kept.length);
   assert.equal(summary.dashboardsMarkedDeleted, cleanSummary.dashboardsMarkedDeleted);
