@@ -1,5 +1,6 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ingestCommand } from './commands/ingest';
+import { initCommand } from './commands/init';
 import { runWorker } from '../worker/main';
 import { lineageParse } from './commands/lineageParse';
 import { DIALECTS } from '../activities/lineage/dialect';
@@ -13,7 +14,9 @@ export function buildCli(): Command {
   const program = new Command('hexmeta')
     .description('Ingest a Hex workspace into OpenMetadata as durable Temporal workflows')
     .version(packageVersion(), '-V, --version', 'print the version of hexmeta')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (unknown option, missing argument) end in main with exit code 2, as the README states.
+    .exitOverride();
 
   addConnectionOptions(program
     .command('ingest')
@@ -63,6 +66,14 @@ export function buildCli(): Command {
       process.exitCode = await lineageParse({ ...opts, file }, { stdin: process.stdin, stdout: process.stdout });
     });
 
+  program
+    .command('init')
+    .description('write a commented hex.yaml to start from (never over an existing file)')
+    .option('--dir <path>', 'folder to write hex.yaml into (default: the current folder)')
+    .action((opts) => {
+      process.exitCode = initCommand(opts);
+    });
+
   addScheduleCommands(program);
 
   addConnectionOptions(program
@@ -82,7 +93,8 @@ export function buildCli(): Command {
     .option('--exit', 'stop everything after printing instead of waiting for Ctrl-C')
     .option('--json', 'print the report as JSON')
     .option('--postgres <url>', 'PostgreSQL for lineage (default: PG_* variables, else postgresql://localhost:5432 if it answers)')
-    .option('--dir <path>', 'folder for the workflow file and Temporal state (default: a new temporary folder)')
+    .option('--dir <path>', 'folder for the workflow file and Temporal state: new, empty, or an earlier demo\'s (default: a new temporary folder)')
+    .option('--keep', 'keep the temporary folder when the demo ends (it is removed otherwise)')
     .action(async (opts) => {
       // Required on demand (tsx registers .ts for require only): it brings the local test servers, which no
       // other command needs.
@@ -139,6 +151,7 @@ function addScheduleCommands(program: Command): void {
       .argument('[service]', 'dashboard service name')
       .option('-c, --config <file>', 'workflow file naming the service');
     if (name === 'pause' || name === 'unpause') command.option('--note <text>', 'reason, shown by describe');
+    command.option('--json', 'print what was done as JSON');
     command.action(async (service: string | undefined, opts) => {
       process.exitCode = await scheduleActionCommand(name, { ...opts, service });
     });
@@ -149,6 +162,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has printed the help, the version or the usage error already.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 2;
   }

@@ -20,7 +20,7 @@ export type IngestionProgress = IngestionSummary;
 export {
   createSchedule, deleteSchedule, describeSchedule, listSchedules, pauseSchedule, parseInterval, scheduleIdFor,
   ScheduleError, triggerSchedule, unpauseSchedule,
-  type CreateScheduleOptions, type ScheduleInfo, type ScheduleTiming,
+  type CreateScheduleOptions, type ScheduleInfo, type ScheduleStateChange, type ScheduleSummary, type ScheduleTarget, type ScheduleTiming,
 } from './schedules';
 export { createHexWorker, DEFAULT_TASK_QUEUE, type HexWorkerOptions } from '../worker/createWorker';
 export { ConfigError } from '../activities/config/errors';

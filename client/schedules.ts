@@ -136,7 +136,18 @@ export async function createSchedule(options: CreateScheduleOptions): Promise<Sc
     }
     throw error;
   }
-  return describeSchedule(options.client, serviceName);
+  return describeSchedule({ client: options.client, serviceName });
+}
+
+/** Names one schedule: the client and the dashboard service it belongs to. */
+export interface ScheduleTarget {
+  client: Client;
+  serviceName: string;
+}
+
+/** A schedule and why its state changes (shown by describe). */
+export interface ScheduleStateChange extends ScheduleTarget {
+  note?: string;
 }
 
 function handleOf(client: Client, serviceName: string) {
@@ -179,20 +190,20 @@ function infoOf(d: ScheduleDescription): ScheduleInfo {
   };
 }
 
-export async function describeSchedule(client: Client, serviceName: string): Promise<ScheduleInfo> {
+export async function describeSchedule({ client, serviceName }: ScheduleTarget): Promise<ScheduleInfo> {
   return notFoundAsScheduleError(serviceName, async () => infoOf(await handleOf(client, serviceName).describe()));
 }
 
-export async function pauseSchedule(client: Client, serviceName: string, note = 'paused with hexmeta'): Promise<void> {
+export async function pauseSchedule({ client, serviceName, note = 'paused with hexmeta' }: ScheduleStateChange): Promise<void> {
   await notFoundAsScheduleError(serviceName, () => handleOf(client, serviceName).pause(note));
 }
 
-export async function unpauseSchedule(client: Client, serviceName: string, note = 'unpaused with hexmeta'): Promise<void> {
+export async function unpauseSchedule({ client, serviceName, note = 'unpaused with hexmeta' }: ScheduleStateChange): Promise<void> {
   await notFoundAsScheduleError(serviceName, () => handleOf(client, serviceName).unpause(note));
 }
 
 /** Runs the schedule's action now; the schedule's own overlap policy applies (the SDK's default would allow all). */
-export async function triggerSchedule(client: Client, serviceName: string): Promise<void> {
+export async function triggerSchedule({ client, serviceName }: ScheduleTarget): Promise<void> {
   await notFoundAsScheduleError(serviceName, async () => {
     const handle = handleOf(client, serviceName);
     const { policies } = await handle.describe();
@@ -200,12 +211,20 @@ export async function triggerSchedule(client: Client, serviceName: string): Prom
   });
 }
 
-export async function deleteSchedule(client: Client, serviceName: string): Promise<void> {
+export async function deleteSchedule({ client, serviceName }: ScheduleTarget): Promise<void> {
   await notFoundAsScheduleError(serviceName, () => handleOf(client, serviceName).delete());
 }
 
+export interface ScheduleSummary {
+  scheduleId: string;
+  serviceName: string;
+  paused: boolean;
+  nextRuns: string[];
+  note: string | null;
+}
+
 /** hexmeta's schedules (listing is eventually consistent: a new schedule may take a moment to appear). */
-export async function listSchedules(client: Client): Promise<Array<{ scheduleId: string; serviceName: string; paused: boolean; nextRuns: string[]; note: string | null }>> {
+export async function listSchedules({ client }: { client: Client }): Promise<ScheduleSummary[]> {
   const found = [];
   for await (const s of client.schedule.list()) {
     const serviceName = serviceOfScheduleId(s.scheduleId);

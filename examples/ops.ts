@@ -15,7 +15,7 @@ import {
 
 async function ensureNightlySchedule(client: Client, configPath: string, serviceName: string): Promise<ScheduleInfo> {
   try {
-    return await describeSchedule(client, serviceName);
+    return await describeSchedule({ client, serviceName });
   } catch (error) {
     if (!(error instanceof ScheduleError)) throw error;
     return createSchedule({ client, source: { configPath }, cron: '0 2 * * *', timezone: 'UTC', catchupWindow: '2h' });

@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { DEMO_NAMESPACE, DEMO_TASK_QUEUE, runDemoIngestion, startDemoWorker } from '../../demo/ingestion';
 import { setUpLineage } from '../../demo/lineageSetup';
 import { formatPlaces, formatReport, storeContents, workflowUrl, type DemoReport } from '../../demo/report';
 import { DEMO_SERVICE_NAME } from '../../demo/sampleWorkspace';
 import { HEX_LABEL, OPENMETADATA_LABEL, startDemoServers } from '../../demo/servers';
+import { claimStateDir, StateDirRefused, type DemoStateDir } from '../../demo/stateDir';
 import { startDemoTemporal } from '../../demo/temporal';
 import { PG_PASSWORD_VARIABLE, writeWorkflowFile } from '../../demo/workflowFile';
 import { EXIT_INTERRUPTED, EXIT_SETUP_FAILED, exitCodeOf } from '../summary';
@@ -17,6 +15,8 @@ export interface DemoCommandOptions {
   json?: boolean;
   postgres?: string;
   dir?: string;
+  /** Keep the temporary state folder (without --dir) when the demo ends. */
+  keep?: boolean;
 }
 
 class Interrupted extends Error {}
@@ -51,9 +51,10 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
   const cleanups: (() => Promise<void>)[] = [];
   // With --json, stdout carries the report only; everything meant for a person goes to stderr.
   const say = (text: string) => (options.json ? process.stderr.write(`${text}\n`) : process.stdout.write(`${text}\n`));
+  let state: DemoStateDir | null = null;
   try {
-    const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), 'hexmeta-demo-')));
-    mkdirSync(dir, { recursive: true });
+    state = claimStateDir(options.dir);
+    const dir = state.path;
 
     const temporal = await startDemoTemporal(dir, options.ui !== false, (line) => process.stderr.write(`${line}\n`));
     cleanups.push(temporal.stop);
@@ -121,6 +122,10 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
     }
     return exitCodeOf(run.summary);
   } catch (error) {
+    if (error instanceof StateDirRefused) {
+      process.stderr.write(`hexmeta demo: ${error.message}\n`);
+      return EXIT_SETUP_FAILED;
+    }
     if (error instanceof Interrupted) {
       process.stderr.write('\nInterrupted; stopping the demo.\n');
       return EXIT_INTERRUPTED;
@@ -130,5 +135,7 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     signals.dispose();
+    if (state?.release(options.keep === true)) process.stderr.write(`Removed the demo's temporary folder ${state.path} (--keep keeps it).\n`);
+    else if (state?.temporary) process.stderr.write(`Kept the demo's folder ${state.path}.\n`);
   }
 }

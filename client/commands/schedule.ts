@@ -6,7 +6,7 @@ import {
 } from '../connection';
 import { prepareSource } from '../ingest';
 import {
-  createSchedule, deleteSchedule, describeSchedule, listSchedules, pauseSchedule, ScheduleError, scheduleSpecOf, triggerSchedule,
+  createSchedule, deleteSchedule, describeSchedule, listSchedules, pauseSchedule, ScheduleError, scheduleIdFor, scheduleSpecOf, triggerSchedule,
   unpauseSchedule, type ScheduleInfo,
 } from '../schedules';
 import { EXIT_ITEM_FAILURES, EXIT_OK, EXIT_SETUP_FAILED } from '../summary';
@@ -142,7 +142,7 @@ export async function scheduleCreateCommand(options: ScheduleCreateOptions): Pro
 
 export async function scheduleListCommand(options: ConnectionFlags & { json?: boolean }): Promise<number> {
   return withTemporal(options, async (client) => {
-    const schedules = await listSchedules(client);
+    const schedules = await listSchedules({ client });
     if (options.json) return void console.log(JSON.stringify(schedules, null, 2));
     if (!schedules.length) return void console.log('No hexmeta schedules.');
     for (const s of schedules) {
@@ -153,24 +153,25 @@ export async function scheduleListCommand(options: ConnectionFlags & { json?: bo
 
 export async function scheduleDescribeCommand(target: ScheduleTarget & { json?: boolean }): Promise<number> {
   return withTemporal(target, async (client) => {
-    const info = await describeSchedule(client, serviceOf(target));
+    const info = await describeSchedule({ client, serviceName: serviceOf(target) });
     console.log(target.json ? JSON.stringify(info, null, 2) : formatSchedule(info));
   });
 }
 
 type SimpleAction = 'pause' | 'unpause' | 'trigger' | 'delete';
 
-const SIMPLE_ACTIONS: Record<SimpleAction, { run: (client: Client, service: string, note?: string) => Promise<void>; done: string }> = {
+const SIMPLE_ACTIONS: Record<SimpleAction, { run: (target: { client: Client; serviceName: string; note?: string }) => Promise<void>; done: string }> = {
   pause: { run: pauseSchedule, done: 'Paused' },
   unpause: { run: unpauseSchedule, done: 'Unpaused' },
   trigger: { run: triggerSchedule, done: 'Triggered' },
   delete: { run: deleteSchedule, done: 'Deleted' },
 };
 
-export async function scheduleActionCommand(action: SimpleAction, target: ScheduleTarget & { note?: string }): Promise<number> {
+export async function scheduleActionCommand(action: SimpleAction, target: ScheduleTarget & { note?: string; json?: boolean }): Promise<number> {
   return withTemporal(target, async (client) => {
-    const service = serviceOf(target);
-    await SIMPLE_ACTIONS[action].run(client, service, target.note);
-    console.log(`${SIMPLE_ACTIONS[action].done} the schedule of service ${service}`);
+    const serviceName = serviceOf(target);
+    await SIMPLE_ACTIONS[action].run({ client, serviceName, ...(target.note !== undefined ? { note: target.note } : {}) });
+    if (target.json) console.log(JSON.stringify({ action, scheduleId: scheduleIdFor(serviceName), serviceName }, null, 2));
+    else console.log(`${SIMPLE_ACTIONS[action].done} the schedule of service ${serviceName}`);
   });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  ConfigError, getProgress, listRuns, runIngestion, startIngestion, type IngestionSummary,
+  ConfigError, createSchedule, deleteSchedule, describeSchedule, getProgress, listRuns, listSchedules, pauseSchedule, runIngestion,
+  ScheduleError, startIngestion, unpauseSchedule, type IngestionSummary,
 } from '../../client/index';
 import { makeWorkspace, type HexProject } from '../../servers/hexServer';
 import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
@@ -110,4 +111,25 @@ test('an invalid configuration or a literal secret in an inline configuration fa
       && !error.message.includes(HEX_TOKEN),
   );
   await assert.rejects(getProgress({ client: worker.client, serviceName: 'hex_api_broken' }), /no ingestion of service hex_api_broken/);
+});
+
+test('the schedule functions take one options object: create, describe, pause, unpause, list, delete', async () => {
+  const client = worker.client;
+  const serviceName = 'hex_api_schedule';
+  const source = { configPath: world.writeConfig((doc) => { doc.source.serviceName = serviceName; }, 'schedule.yaml') };
+  const created = await createSchedule({ client, source, cron: '0 3 * * *', paused: true, taskQueue: TASK_QUEUE, env: callerEnv });
+  try {
+    assert.equal(created.scheduleId, `hexmeta-schedule-${serviceName}`);
+    await unpauseSchedule({ client, serviceName, note: 'go' });
+    assert.deepEqual([(await describeSchedule({ client, serviceName })).paused, (await describeSchedule({ client, serviceName })).note], [false, 'go']);
+    await pauseSchedule({ client, serviceName });
+    assert.deepEqual(await describeSchedule({ client, serviceName }).then((d) => [d.paused, d.note]), [true, 'paused with hexmeta']);
+    const deadline = Date.now() + 30_000;
+    while (!(await listSchedules({ client })).some((s) => s.serviceName === serviceName) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok((await listSchedules({ client })).some((s) => s.serviceName === serviceName && s.paused));
+  } finally {
+    await deleteSchedule({ client, serviceName });
+  }
+  await assert.rejects(describeSchedule({ client, serviceName }), ScheduleError);
+  await assert.rejects(deleteSchedule({ client, serviceName }), ScheduleError);
 });

@@ -55,7 +55,7 @@ async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T
 
 /** The scheduled workflows started so far, oldest first. */
 async function scheduledRuns(): Promise<string[]> {
-  return (await describeSchedule(temporal.client, SERVICE)).recentRuns.map((r) => r.workflowId);
+  return (await describeSchedule({ client: temporal.client, serviceName: SERVICE })).recentRuns.map((r) => r.workflowId);
 }
 
 test('schedule create refuses wrong timing before contacting anything, and every command needs TEMPORAL_ADDRESS', async () => {
@@ -115,8 +115,9 @@ test('create, describe, list, pause and unpause a schedule; its input holds no s
 });
 
 test('trigger: the scheduled run ingests under the service\'s fixed id and OpenMetadata holds the dashboards', async () => {
-  const triggered = await runCli(['schedule', 'trigger', SERVICE], env);
+  const triggered = await runCli(['schedule', 'trigger', SERVICE, '--json'], env);
   assert.equal(triggered.code, 0, triggered.stderr);
+  assert.deepEqual(JSON.parse(triggered.stdout), { action: 'trigger', scheduleId: `hexmeta-schedule-${SERVICE}`, serviceName: SERVICE });
   const [scheduledId] = await eventually('a scheduled run', scheduledRuns, (ids) => ids.length === 1);
   assert.match(scheduledId, new RegExp(`^hexmeta-scheduled-${SERVICE}`));
   const outcome = await temporal.client.workflow.getHandle(scheduledId).result();
@@ -173,8 +174,9 @@ test('a trigger while `hexmeta ingest` runs the same service reports that run in
 });
 
 test('delete removes the schedule; commands on a missing schedule say so', async () => {
-  const deleted = await runCli(['schedule', 'delete', SERVICE], env);
+  const deleted = await runCli(['schedule', 'delete', SERVICE, '--json'], env);
   assert.equal(deleted.code, 0, deleted.stderr);
+  assert.deepEqual(JSON.parse(deleted.stdout), { action: 'delete', scheduleId: `hexmeta-schedule-${SERVICE}`, serviceName: SERVICE });
   const described = await runCli(['schedule', 'describe', SERVICE], env);
   assert.equal(described.code, 1);
   assert.match(described.stderr, new RegExp(`no schedule hexmeta-schedule-${SERVICE}`));
