@@ -97,6 +97,29 @@ function classCounts(): void {
   }
 }
 
+/** Long and hostile texts: a statement over the size guard, the Hex marker repeated through 5 MB. */
+const HOSTILE: Array<{ sql: string; dialect: Dialect }> = [
+  { sql: `select * from s.t where x in (${'1, '.repeat(150_000)}1)`, dialect: 'postgres' },
+  { sql: `select 1 -- Hex query metadata: {"project_id": "x"} `.repeat(100_000), dialect: 'snowflake' },
+  { sql: '-- Hex query metadata: {"project_id": "{{ project_id }}"}\n'.repeat(90_000), dialect: 'bigquery' },
+];
+
+/** Slowest single query (Hex comment, then tables, as the worker does) over the corpus and the hostile texts. */
+function slowestMs(): { ms: number; name: string } {
+  let slowest = { ms: 0, name: '' };
+  const rows = [...CORPUS.map((c) => ({ sql: c.sql, dialect: c.dialect, name: c.name })),
+    ...HOSTILE.map((h, i) => ({ ...h, name: `hostile ${i + 1} (${h.sql.length} chars)` }))];
+  for (const row of rows) {
+    const started = performance.now();
+    if ((parseHexComment as (sql: string, dialect?: Dialect) => unknown)(row.sql, row.dialect) || row.name.startsWith('hostile')) {
+      extractTables({ sql: row.sql, dialect: row.dialect });
+    }
+    const ms = performance.now() - started;
+    if (ms > slowest.ms) slowest = { ms, name: row.name };
+  }
+  return slowest;
+}
+
 function main(): void {
   const secondsFlag = process.argv.indexOf('--seconds');
   const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 2;
@@ -114,6 +137,8 @@ function main(): void {
     console.log(`${label.padEnd(38)} ${percent(result.precision)} ${percent(result.recall)} ${percent(result.exact)}  ${rate.toFixed(0).padStart(9)}`);
     if (process.argv.includes('--verbose')) for (const name of result.failures) console.log(`    not exact: ${name}`);
   }
+  const slowest = slowestMs();
+  console.log(`slowest query: ${slowest.ms.toFixed(1)} ms (${slowest.name})`);
   classCounts();
 }
 

@@ -45,6 +45,9 @@ function lexisOf(dialect: Dialect | undefined): Lexis {
   };
 }
 
+/** Marker lines parsed at most from the end of a text (and its first one). */
+const MAX_LINES_TRIED = 16;
+
 const DOLLAR_TAG = /\$[A-Za-z_]*\$/y;
 
 /**
@@ -176,8 +179,11 @@ function toMetadata(line: string): HexQueryMetadata | null {
  */
 export function parseHexComment(sql: string, dialect?: Dialect): HexQueryMetadata | null {
   const lines = markerLines(sql, lexisOf(dialect));
-  for (let k = lines.length - 1; k >= 0; k--) {
-    const line = lines[k];
+  // Hex writes one comment, last or (where trailing comments are dropped) first: a text with thousands of
+  // marker lines has only its last few and its first parsed, so hostile input costs one pass, not a parse a line.
+  const tried = lines.length > MAX_LINES_TRIED + 1 ? [lines[0], ...lines.slice(-MAX_LINES_TRIED)] : lines;
+  for (let k = tried.length - 1; k >= 0; k--) {
+    const line = tried[k];
     const metadata = toMetadata(sql.slice(line.start, line.end));
     if (metadata) return metadata;
   }
