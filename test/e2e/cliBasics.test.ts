@@ -31,7 +31,7 @@ test('usage errors exit 2 with commander\'s message; help and version exit 0', a
     [['ingest', '-c', 'hex.yaml', '--colour'], /unknown option '--colour'/],
     [['no-such-command'], /unknown command 'no-such-command'/],
     [['schedule', 'trigger', 'svc', '--bogus'], /unknown option '--bogus'/],
-    [['lineage', 'parse'], /required option '--dialect <dialect>' not specified|--dialect/],
+    [['status', '--recent'], /option '--recent <n>' argument missing/],
   ];
   for (const [args, message] of cases) {
     const result = await runCli(args, env);
