@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -74,15 +74,22 @@ function runningServer(files: StateFiles): { pid: number; address: string; uiUrl
   return { pid, address: lines[0], uiUrl: lines[1] || null };
 }
 
+/** Servers this process started: waiting for their exit event also reaps them, so no zombie outlives us. */
+const children = new Map<number, ChildProcess>();
+
 /** Stops the recorded server (SIGTERM, then SIGKILL after 10 s) and forgets it. */
 async function stopRecordedServer(files: StateFiles): Promise<void> {
   const pid = readPid(files.pid);
   const commandLine = pid === null ? null : commandLineOf(pid);
+  const child = pid === null ? undefined : children.get(pid);
+  const running = () => (child ? child.exitCode === null && child.signalCode === null : isAlive(pid!));
   if (pid !== null && isAlive(pid) && (commandLine === null || commandLine.includes('temporal'))) {
     process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && running(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (running()) process.kill(pid, 'SIGKILL');
+    if (child && running()) await new Promise((r) => child.once('exit', r));
   }
+  if (pid !== null) children.delete(pid);
   rmSync(files.pid, { force: true });
   rmSync(files.address, { force: true });
 }
@@ -102,6 +109,7 @@ async function spawnServer(cli: string, files: StateFiles, ui: boolean): Promise
   closeSync(log);
   // Other hexmeta processes of this folder may outlive this one and go on using the server.
   child.unref();
+  children.set(child.pid!, child);
   writeFileSync(files.pid, String(child.pid));
   const address = `127.0.0.1:${port}`;
   const uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : null;
