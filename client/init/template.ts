@@ -57,9 +57,9 @@ workflowConfig:
 # Optional, hexmeta only (defaults shown).
 hexmeta:
   # workspace: acme-analytics            # workspace slug for project links (default: the org id Hex reports)
-  hexRequestsPerMinute: 55                # client-side limit, below Hex's 60/min
-  hexCellRequestsPerMinute: 25            # cell reads, below Hex's 30/min for that group
-  hexMaxRetryAfterSeconds: 900            # a longer Retry-After from Hex fails the run with Hex's message
+  # hexRequestsPerMinute: 55              # client-side limit, below Hex's 60/min (else HEXMETA_HEX_REQUESTS_PER_MINUTE)
+  hexCellRequestsPerMinute: 30            # cell reads: Hex allows 30/min for that group
+  # hexMaxRetryAfterSeconds: 900          # a longer Retry-After fails the run (else HEXMETA_HEX_MAX_RETRY_AFTER_SECONDS)
   lookbackDays: 7                         # query-history window
   charts: false                           # chart-like cells and components become charts (reads cells)
   cellLineage: false                      # SQL cells become lineage too (reads cells)
