@@ -55,12 +55,16 @@ test('a filter pattern that backtracks forever on a title costs one bounded matc
   const summary = JSON.parse(second.stdout);
   assert.equal(summary.phase, 'done');
   // The title the pattern backtracks on is stopped after 50 ms; the pattern is then disabled on the worker, so
-  // a later title it would have to decide is undecided too. An exclude that matches still wins.
-  assert.equal(summary.failuresTotal, 2, JSON.stringify(summary.failures));
+  // a title it has to decide later (Hex's order) is undecided too. An exclude that matches still wins.
   const reasonOf = (id: string) => summary.failures.find((f: any) => f.item.startsWith(id))?.reason ?? '';
-  assert.equal(summary.failures.find((f: any) => f.item.startsWith(hostile.id)).item, `${hostile.id} (${hostile.title})`);
+  assert.ok(summary.failures.some((f: any) => f.item === `${hostile.id} (${hostile.title})`), JSON.stringify(summary.failures));
   assert.match(reasonOf(hostile.id), /filter pattern "\(\?=a\)\(a\|a\)\*\$" could not decide for this title \(it was stopped after 50 ms on this title\)/);
-  assert.match(reasonOf(kept.id), /filter pattern "\(\?=a\)\(a\|a\)\*\$" could not decide for this title \(it was stopped after 50 ms on a title and is disabled on this worker\)/);
+  const others = summary.failures.filter((f: any) => !f.item.startsWith(hostile.id));
+  for (const failure of others) {
+    assert.ok(failure.item.startsWith(kept.id), JSON.stringify(failure));
+    assert.match(failure.reason, /\(it was stopped after 50 ms on a title and is disabled on this worker\)/);
+  }
+  assert.equal(summary.failuresTotal, 1 + others.length);
   // Undecided is neither kept nor filtered out: those dashboards are not marked deleted; the excluded one is.
   const live = world.openMetadata.dashboards().filter((d: any) => !d.deleted).map((d: any) => d.name).sort();
   assert.deepEqual(live, [hostile.id, kept.id].sort());
