@@ -6,6 +6,8 @@ import { ingestProjectPage } from './ingestPage';
 import { ingestProjectPages } from './ingestPages';
 import { lineageForPrefix } from './lineagePrefix';
 import { markDeletedDashboards } from './markDeleted';
+import { beginPipelineRun, reportPipelineStatus } from './pipelineStatus/activities';
+import type { BeginPipelineRunInput, BeginPipelineRunResult, ReportStatusInput, ReportStatusResult } from './pipelineStatus/types';
 import { prepareIngestion } from './prepare';
 import type {
   LineageInput, LineageResult, MarkDeletedInput, MarkDeletedResult, PageInput, PageResult, PagesInput, PagesResult, PrepareInput, PrepareResult,
@@ -65,6 +67,26 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));
       }
+    },
+    /** Best effort: never throws for OpenMetadata's answers (see pipelineStatus/activities.ts). */
+    async beginPipelineRun(input: BeginPipelineRunInput): Promise<BeginPipelineRunResult> {
+      try {
+        return await beginPipelineRun(state, env, input);
+      } catch (error) {
+        throw toActivityFailure(error, state.secretsOf(input.source));
+      }
+    },
+    /** Whether the namespace has hexmeta's search attributes (a query naming one is refused otherwise). */
+    async searchAttributesRegistered(): Promise<boolean> {
+      try {
+        await Context.current().client.workflow.count(`HexmetaService = 'probe' AND HexmetaTrigger = 'probe'`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async reportPipelineStatus(input: ReportStatusInput): Promise<ReportStatusResult> {
+      return reportPipelineStatus(state, env, input);
     },
     async lineageForPrefix(input: LineageInput): Promise<LineageResult> {
       try {

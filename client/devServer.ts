@@ -102,7 +102,8 @@ async function stopRecordedServer(files: StateFiles): Promise<void> {
 async function spawnServer(cli: string, files: StateFiles, ui: boolean): Promise<{ address: string; uiUrl: string | null }> {
   const port = await freePort();
   const uiPort = ui ? await freePort() : null;
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', files.db, '--log-level', 'error'];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', files.db, '--log-level', 'error',
+    '--search-attribute', 'HexmetaService=Keyword', '--search-attribute', 'HexmetaTrigger=Keyword'];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   const log = openSync(files.log, 'a');
   const child = spawn(cli, args, { stdio: ['ignore', log, log], detached: true });

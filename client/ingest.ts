@@ -8,6 +8,9 @@ import { DEFAULT_TASK_QUEUE } from '../worker/createWorker';
 import type { hexIngestion } from '../workflows';
 import { ingestionWorkflowId } from '../workflows/ids';
 import { progressQuery, type IngestionSummary } from '../workflows/messages';
+import { processLog } from '../activities/common/log';
+import type { IngestionPlan } from '../activities/config/types';
+import { CREATE_SEARCH_ATTRIBUTES_COMMAND, isUnregisteredSearchAttribute, visibilityOptions, type Trigger } from './visibility';
 
 export interface StartOptions {
   /** A workflow file path (read by the worker) or the parsed file with `${...}` secrets left unresolved. */
@@ -18,18 +21,20 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Read the whole lookback window of query history, not only what came after the last completed run. */
   fullHistory?: boolean;
+  /** Recorded as the run's HexmetaTrigger search attribute (default `api`). */
+  trigger?: Trigger;
 }
 
 /** One ingestion per dashboard service: the workflow id is derived from the service name. */
 export const workflowIdFor = ingestionWorkflowId;
 
 /** Validates the configuration here (fails before anything is written) and gives the workflow input. */
-export function prepareSource(options: StartOptions): { source: ConfigSource; serviceName: string } {
+export function prepareSource(options: StartOptions): { source: ConfigSource; serviceName: string; plan: IngestionPlan } {
   const source: ConfigSource = 'configPath' in options.source
     ? { configPath: resolve(options.source.configPath) }
     : options.source;
   const config = resolveConfig(source, options.env ?? process.env, options.checkSecrets ?? true);
-  return { source, serviceName: config.plan.serviceName };
+  return { source, serviceName: config.plan.serviceName, plan: config.plan };
 }
 
 /**
@@ -37,16 +42,27 @@ export function prepareSource(options: StartOptions): { source: ConfigSource; se
  * runs two ingestions of one service side by side).
  */
 export async function startIngestion(client: Client, options: StartOptions): Promise<WorkflowHandle<typeof hexIngestion>> {
-  const { source, serviceName } = prepareSource(options);
+  const { source, serviceName, plan } = prepareSource(options);
   const workflowId = workflowIdFor(serviceName);
   const historyReadUntil = options.fullHistory ? undefined : await lastHistoryReadUntil(client, workflowId);
-  return client.workflow.start('hexIngestion', {
+  const { typedSearchAttributes, ...shown } = visibilityOptions(source, plan, options.trigger ?? 'api');
+  const start = (withAttributes: boolean) => client.workflow.start('hexIngestion', {
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId,
     args: [{ source, historyReadUntil }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    ...shown,
+    ...(withAttributes ? { typedSearchAttributes } : {}),
   }) as Promise<WorkflowHandle<typeof hexIngestion>>;
+  try {
+    return await start(true);
+  } catch (error) {
+    if (!isUnregisteredSearchAttribute(error)) throw error;
+    // A namespace without hexmeta's search attributes still runs ingestions; they are just harder to find.
+    processLog().warn(`Temporal namespace lacks hexmeta's search attributes; the run starts without them. Create them once: ${CREATE_SEARCH_ATTRIBUTES_COMMAND}`);
+    return start(false);
+  }
 }
 
 /**

@@ -6,8 +6,10 @@ export const EXIT_SETUP_FAILED = 2;
 /** Stopped by SIGINT/SIGTERM; the run itself goes on or resumes. */
 export const EXIT_INTERRUPTED = 130;
 
+/** Item failures exit 1, unless the file says `workflowConfig.raiseOnError: false` (then 0, as OpenMetadata's CLI). */
 export function exitCodeOf(summary: IngestionSummary): number {
-  return summary.failuresTotal > 0 ? EXIT_ITEM_FAILURES : EXIT_OK;
+  if (summary.failuresTotal === 0) return EXIT_OK;
+  return summary.outcome?.raiseOnError === false ? EXIT_OK : EXIT_ITEM_FAILURES;
 }
 
 /** One line of progress; `hexRetryAfterUntil`: a page attempt waits out Hex's Retry-After until then. */
@@ -33,6 +35,7 @@ export function formatSummary(s: IngestionSummary): string {
     `  Usage reported:       ${s.usageReported ?? 0} dashboards`,
     `  Warnings:             ${s.warningsTotal}`,
     `  Failures:             ${s.failuresTotal}`,
+    ...(s.outcome ? [`  End state:            ${s.outcome.state} (success rate ${s.outcome.successRate}%, threshold ${s.outcome.successThreshold}%)`] : []),
   ];
   for (const l of s.lineage) {
     lines.push(l.counts

@@ -72,7 +72,8 @@ fi
 PORT=$(free_port)
 log "starting the Temporal dev server on 127.0.0.1:$PORT"
 "$TEMPORAL_BIN" server start-dev --headless --ip 127.0.0.1 --port "$PORT" \
-  --db-filename "$RUN_DIR/temporal.db" --log-level error >"$RUN_DIR/temporal.log" 2>&1 &
+  --db-filename "$RUN_DIR/temporal.db" --log-level error \
+  --search-attribute HexmetaService=Keyword --search-attribute HexmetaTrigger=Keyword >"$RUN_DIR/temporal.log" 2>&1 &
 TEMPORAL_PID=$!
 for _ in $(seq 1 120); do
   if "$TEMPORAL_BIN" operator cluster health --address "127.0.0.1:$PORT" >/dev/null 2>&1; then break; fi

@@ -62,7 +62,8 @@ function buildSpec(files: SchemaFiles): OpenMetadataSpec {
       if (!schema) throw new Error(`schema not in the OpenMetadata spec: ${relativePath}`);
       return Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
     },
-    has: (relativePath) => files.has(relativePath),
+    // A path may name a definition inside a file (`file.json#/definitions/x`).
+    has: (relativePath) => files.has(relativePath.split('#')[0]),
   };
 }
 

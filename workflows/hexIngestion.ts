@@ -1,13 +1,18 @@
 import {
-  ApplicationFailure, continueAsNew, executeChild, ParentClosePolicy, patched, proxyActivities, setHandler, workflowInfo,
+  ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, executeChild, isCancellation, ParentClosePolicy, patched, proxyActivities,
+  setHandler, workflowInfo,
 } from '@temporalio/workflow';
 // The SDK's shared error and policy types (bundled with workflow code like @temporalio/workflow itself).
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ingestionWorkflowId } from './ids';
 import { ListingGuard } from './listingGuard';
 import type { Activities } from '../activities';
+import type { IngestionPlan } from '../activities/config/types';
 import type { ItemReport, LineageResult, PageCounts, PageInput, PagesResult } from '../activities/types';
 import { progressQuery, type IngestionInput, type IngestionSummary } from './messages';
+import { outcomeOf } from './runOutcome';
+import { RunReport } from './runReport';
+import { lacksSearchAttributes, markRun, showState } from './visibility';
 
 const REPORT_LIMIT = 100;
 /** Continue-as-new well before Temporal's history warnings, even if the server does not suggest it. */
@@ -148,6 +153,30 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
     addReports(summary.warnings, prepared.warnings);
   }
 
+  // OpenMetadata's pipeline status (when the file names a pipeline) and the end state by its threshold rule;
+  // runs begun before this existed report nothing.
+  const report = input.resume?.report
+    ? new RunReport(input.source, summary, input.resume.report)
+    : !input.resume && patched('pipeline-status') ? await RunReport.begin(input.source, summary, runKey) : null;
+  // A run started from the Web UI (or by a schedule) carries no search attributes of its own: it sets them.
+  if (!input.resume && patched('run-visibility') && lacksSearchAttributes() && await setup.searchAttributesRegistered()) markRun(plan.serviceName);
+  try {
+    return await listAndLink(input, summary, plan, runKey, window, report);
+  } catch (error) {
+    if (report && !(error instanceof ContinueAsNew)) {
+      // A cancel from Temporal ends the OpenMetadata run `stopped`; that last write must not be cancelled too.
+      const stopped = isCancellation(error);
+      const prefixes = plan.dbServicePrefixes.length;
+      await CancellationScope.nonCancellable(() => report.finish(stopped ? 'stopped' : 'failed', prefixes, stopped ? 'cancelled from Temporal' : rootMessage(error)));
+    }
+    throw error;
+  }
+}
+
+/** The listing, lineage and marking deleted, once the run is prepared. */
+async function listAndLink(
+  input: IngestionInput, summary: IngestionSummary, plan: IngestionPlan, runKey: string, window: { start: string; end: string }, report: RunReport | null,
+): Promise<IngestionSummary> {
   summary.phase = 'dashboards';
   let cursor = input.resume?.cursor ?? null;
   let seenDigests = input.resume?.seenDigests ?? '';
@@ -176,16 +205,19 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
       const loop = guard.check(page.cursors ?? (page.next === null ? [] : [page.next]), summary.pagesRead);
       if (loop) throw ApplicationFailure.nonRetryable(`${loop}: the listing would never end, so it stops here and nothing is marked deleted`, 'ListingLoop');
       cursor = page.next;
+      await report?.progress(plan.dbServicePrefixes.length, cursor === null);
+      showState(summary, plan.dbServicePrefixes.length);
       seenDigests += page.keptDigests;
       if (page.stoppedEarly) summary.listingStoppedEarly = true;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
-        await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests, seenCursors: guard.digests() } });
+        await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests, seenCursors: guard.digests(), ...(report ? { report: report.state } : {}) } });
       }
     } while (cursor !== null);
   }
 
   summary.phase = 'lineage';
+  showState(summary, plan.dbServicePrefixes.length);
   const outcomes = beside ? await beside : await Promise.allSettled(prefixes.map((prefix) => lineageOf(prefix, false)));
   // A prefix whose rows waited for dashboards created on other workers is read again, now that all exist.
   const again = prefixes.map((_, i) => i).filter((i) => outcomes[i].status === 'fulfilled' && (outcomes[i] as PromiseFulfilledResult<LineageResult>).value.incomplete);
@@ -211,6 +243,8 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
   });
 
   summary.phase = 'finishing';
+  showState(summary, plan.dbServicePrefixes.length);
+  await report?.progress(plan.dbServicePrefixes.length, true);
   // Only after a complete listing: a page that failed for good has failed the run before this, and an
   // incremental listing that stopped early has not seen the older projects.
   if (plan.markDeletedDashboards && !summary.listingStoppedEarly) {
@@ -221,6 +255,11 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
   }
 
   summary.phase = 'done';
+  showState(summary, plan.dbServicePrefixes.length);
+  if (report) {
+    summary.outcome = outcomeOf(summary, report.state.settings);
+    await report.finish(summary.outcome.state, plan.dbServicePrefixes.length);
+  }
   return summary;
 }
 

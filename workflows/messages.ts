@@ -1,6 +1,8 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { IngestionPlan, ConfigSource } from '../activities/config/types';
 import type { ItemReport, LineageResult, PageCounts } from '../activities/types';
+import type { RunOutcome } from './runOutcome';
+import type { RunReportState } from './runReport';
 
 export type Phase = 'preparing' | 'dashboards' | 'lineage' | 'finishing' | 'done';
 
@@ -27,6 +29,8 @@ export interface IngestionSummary extends PageCounts {
   historyReadUntil: Record<string, string>;
   /** Dashboards soft-deleted because their project is gone, archived or filtered out. */
   dashboardsMarkedDeleted: number;
+  /** How the run ended by OpenMetadata's rule (workflowConfig.successThreshold, raiseOnError); absent in older runs. */
+  outcome?: RunOutcome;
 }
 
 /** Workflow input: where to read the configuration, plus state carried over continue-as-new. */
@@ -38,6 +42,8 @@ export interface IngestionInput {
     plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string }; seenDigests: string;
     /** Digests of every page cursor Hex gave so far (see listingGuard.ts); absent in runs resumed by older versions. */
     seenCursors?: string;
+    /** The OpenMetadata run being reported to (see runReport.ts); absent in runs resumed by older versions. */
+    report?: RunReportState;
   };
 }
 

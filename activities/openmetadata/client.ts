@@ -180,6 +180,25 @@ export class OpenMetadataClient {
     await this.http.request({ method: 'PUT', url: '/lineage', data: { edge } }, [200, 201]);
   }
 
+  /** The dashboard service by name; null when absent. */
+  getDashboardService(name: string) {
+    return this.getOrNull<EntityReference & { fullyQualifiedName: string }>(`/services/dashboardServices/name/${fqnPath(name)}`);
+  }
+
+  /** An ingestion pipeline by FQN (`<service>.<pipeline>`); null when absent. */
+  getIngestionPipeline(fqn: string) {
+    return this.getOrNull<{ id: string; fullyQualifiedName: string }>(`/services/ingestionPipelines/name/${fqnPath(fqn)}`);
+  }
+
+  putIngestionPipeline(body: Record<string, unknown>) {
+    return this.put<{ id: string; fullyQualifiedName: string }>('/services/ingestionPipelines', body);
+  }
+
+  /** One run's status; a status with a runId already sent replaces that run's. */
+  async putPipelineStatus(fqn: string, status: Record<string, unknown>): Promise<void> {
+    await this.http.request({ method: 'PUT', url: `/services/ingestionPipelines/${fqnPath(fqn)}/pipelineStatus`, data: status }, [200, 201]);
+  }
+
   async softDeleteDashboard(id: string): Promise<void> {
     await this.http.request({ method: 'DELETE', url: `/dashboards/${id}`, params: { recursive: true, hardDelete: false } });
   }

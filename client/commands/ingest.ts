@@ -96,7 +96,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     const worker = target.embedded
       ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue })
       : null;
-    const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote, fullHistory: options.fullHistory });
+    const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote, fullHistory: options.fullHistory, trigger: 'cli' });
     log.info(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
     const tty = process.stderr.isTTY;
     const run = <R>(signal: AbortSignal, fn: () => Promise<R>) => target.client.withAbortSignal(signal, fn);

@@ -16,6 +16,7 @@ export const COLLECTIONS: Collection[] = [
   { type: 'table', path: 'tables', createSchema: 'api/data/createTable.json', fields: ['tableConstraints', 'tablePartition', 'usageSummary', 'owners', 'customMetrics', 'columns', 'sampleData', 'tags', 'followers', 'joins', 'schemaDefinition', 'dataModel', 'extension', 'testSuite', 'domains', 'dataProducts', 'lifeCycle', 'sourceHash'] },
   { type: 'classification', path: 'classifications', createSchema: 'api/classification/createClassification.json', fields: ['owners', 'reviewers', 'usageCount', 'termCount', 'autoClassificationConfig'] },
   { type: 'tag', path: 'tags', createSchema: 'api/classification/createTag.json', fields: ['owners', 'reviewers', 'domains', 'children', 'usageCount', 'recognizers', 'autoClassificationEnabled', 'autoClassificationPriority'] },
+  { type: 'ingestionPipeline', path: 'services/ingestionPipelines', createSchema: 'api/services/ingestionPipelines/createIngestionPipeline.json', fields: ['owners', 'pipelineStatuses', 'followers', 'domains'] },
   { type: 'user', path: 'users', fields: ['profile', 'roles', 'teams', 'follows', 'owns', 'domains', 'personas', 'defaultPersona'] },
   { type: 'team', path: 'teams', fields: ['owners', 'profile', 'users', 'owns', 'defaultRoles', 'parents', 'children', 'policies', 'userCount', 'childrenCount', 'domains'] },
 ];

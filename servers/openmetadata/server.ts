@@ -5,6 +5,7 @@ import { ApiError } from './apiError';
 import { EntityStore } from './entityStore';
 import { quoteName } from './fqn';
 import type { RouteContext } from './routes/context';
+import { pipelineRuns } from './routes/pipelineStatus';
 import { route } from './routes/router';
 import { RequestValidator } from './rules/requestValidator';
 import { seedDatabaseService, seedPeople, seedTable } from './seed';
@@ -56,6 +57,11 @@ export async function startOpenMetadataServer(options: OpenMetadataServerOptions
     classifications: () => copiesOf('classification'),
     tags: () => copiesOf('tag'),
     lineageEdges: () => [...store.edges.values()].map((e) => structuredClone(e)),
+    ingestionPipeline: (fqn) => {
+      const entity = store.byFqn('ingestionPipeline', fqn, 'all');
+      return entity ? structuredClone(entity) : undefined;
+    },
+    pipelineStatusWrites: () => pipelineRuns(ctx).writes.map((w) => structuredClone(w)),
     writeCount: () => writes,
     validatedBodies: () => validator.accepted.map((entry) => structuredClone(entry)),
     close: server.close,

@@ -39,6 +39,10 @@ export interface OpenMetadataServer {
   classifications(): unknown[];
   tags(): unknown[];
   lineageEdges(): LineageEdgeView[];
+  /** The ingestion pipeline with this FQN (deleted ones too). */
+  ingestionPipeline(fqn: string): Json | undefined;
+  /** Every run status accepted (PUT .../pipelineStatus), in order, with the FQN of its pipeline. */
+  pipelineStatusWrites(): { pipeline: string; status: Json }[];
   /** Successful PUT/PATCH/DELETE/POST requests. */
   writeCount(): number;
   /** Accepted request bodies with the rule each was checked against (empty unless `keepValidatedBodies`). */

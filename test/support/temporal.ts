@@ -35,6 +35,7 @@ export async function startDevServer(
   const uiArgs = uiPort ? ['--ui-port', String(uiPort)] : ['--headless'];
   const child = spawn(temporalBinary(), [
     'server', 'start-dev', ...uiArgs, '--ip', '127.0.0.1', '--port', String(chosen), '--db-filename', dbFile, '--log-level', 'error',
+    '--search-attribute', 'HexmetaService=Keyword', '--search-attribute', 'HexmetaTrigger=Keyword',
   ], { stdio: 'ignore' });
   await waitUntilServing(address, () => child.exitCode !== null);
   const uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : undefined;

@@ -5,6 +5,7 @@ import type { Json } from '../types';
 import { buildClassification, buildTag } from './classifications';
 import { rejectUnsupported, resolveOwners, resolveTags, type EntityBuilder } from './common';
 import { buildChart, buildDashboard } from './dashboards';
+import { buildIngestionPipeline } from './ingestionPipelines';
 import { buildService } from './services';
 import { buildTable } from './tables';
 
@@ -16,6 +17,7 @@ const BUILDERS = new Map<string, EntityBuilder>([
   ['classification', buildClassification],
   ['tag', buildTag],
   ['table', buildTable],
+  ['ingestionPipeline', buildIngestionPipeline],
 ]);
 
 /** Builds the entity a create request describes, without id, version or merge with a stored one. */

@@ -6,7 +6,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import {
   CHART_TYPES, COLUMN_CONSTRAINTS, COLUMN_DATA_TYPES, DASHBOARD_SERVICE_TYPES, DASHBOARD_TYPES, DATABASE_SERVICE_TYPES,
-  HEX_TOKEN_TYPES, LINEAGE_SOURCES, PROVIDER_TYPES, TABLE_TYPES, TAG_LABEL_TYPES, TAG_SOURCES, TAG_STATES,
+  HEX_TOKEN_TYPES, LINEAGE_SOURCES, PIPELINE_STATES, PIPELINE_TYPES, PROVIDER_TYPES, TABLE_TYPES, TAG_LABEL_TYPES, TAG_SOURCES, TAG_STATES,
 } from './vocabulary';
 
 type Rule = Record<string, unknown>;
@@ -90,6 +90,22 @@ const LINEAGE_DETAILS: Rule = {
 
 const LINEAGE_EDGE = closed({ fromEntity: UUID, toEntity: UUID, description: STRING, lineageDetails: LINEAGE_DETAILS }, ['fromEntity', 'toEntity']);
 
+/** A step's summary in a run status (status.json `stepSummary`). */
+const STEP_SUMMARY = closed({
+  name: STRING, records: INTEGER, updated_records: INTEGER, warnings: INTEGER, errors: INTEGER, filtered: INTEGER,
+  failures: listOf(closed({ name: STRING, error: STRING, stackTrace: STRING }, ['name', 'error'])),
+  progress: {
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { total: INTEGER, processed: INTEGER, estimatedRemainingSeconds: INTEGER } },
+  },
+}, ['name']);
+
+const AIRFLOW_CONFIG = closed({
+  pausePipeline: BOOLEAN, concurrency: INTEGER, startDate: STRING, endDate: STRING, pipelineTimezone: STRING, retries: INTEGER,
+  retryDelay: INTEGER, pipelineCatchup: BOOLEAN, scheduleInterval: STRING, maxActiveRuns: INTEGER, workflowTimeout: INTEGER,
+  workflowDefaultView: STRING, workflowDefaultViewOrientation: STRING, email: STRING,
+});
+
 const RULES: Record<string, Rule> = {
   'api/services/createDashboardService.json': closed({
     ...SERVICE_FIELDS, serviceType: oneOf(DASHBOARD_SERVICE_TYPES), connection: DASHBOARD_CONNECTION,
@@ -126,6 +142,17 @@ const RULES: Record<string, Rule> = {
   'api/lineage/addLineage.json': closed({
     edge: closed({ fromEntity: ENTITY_REFERENCE, toEntity: ENTITY_REFERENCE, description: STRING, lineageDetails: LINEAGE_DETAILS }, ['fromEntity', 'toEntity']),
   }, ['edge']),
+  'api/services/ingestionPipelines/createIngestionPipeline.json': closed({
+    name: ENTITY_NAME, displayName: STRING, description: STRING, pipelineType: oneOf(PIPELINE_TYPES),
+    sourceConfig: closed({ config: { type: 'object' } }), airflowConfig: AIRFLOW_CONFIG, loggerLevel: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    raiseOnError: BOOLEAN, service: ENTITY_REFERENCE, owners: OWNERS, provider: oneOf(PROVIDER_TYPES), domains: listOf(STRING),
+    processingEngine: ENTITY_REFERENCE, enableStreamableLogs: BOOLEAN,
+  }, ['name', 'service', 'pipelineType', 'sourceConfig', 'airflowConfig']),
+  /** A run's status (the `pipelineStatus` definition of the ingestion pipeline entity). */
+  'entity/services/ingestionPipelines/ingestionPipeline.json#/definitions/pipelineStatus': closed({
+    runId: STRING, pipelineState: oneOf(PIPELINE_STATES), startDate: INTEGER, timestamp: INTEGER, endDate: INTEGER,
+    status: listOf(STEP_SUMMARY), config: { type: 'object' }, metadata: { type: 'object' },
+  }),
   'api/data/restoreEntity.json': closed({ id: UUID }, ['id']),
   /** Not a request: what a lineage read answers, for checking the server's own answers. */
   'type/entityLineage.json': closed({

@@ -51,3 +51,9 @@ export const LINEAGE_SOURCES = [
 ];
 
 export const HEX_TOKEN_TYPES = ['personal', 'workspace'];
+
+/** ingestionPipeline.json `pipelineType`. */
+export const PIPELINE_TYPES = ['metadata', 'usage', 'lineage', 'profiler', 'autoClassification', 'TestSuite', 'dataInsight', 'elasticSearchReindex', 'dbt', 'application'];
+
+/** ingestionPipeline.json `pipelineStatus.pipelineState`. */
+export const PIPELINE_STATES = ['queued', 'success', 'failed', 'running', 'partialSuccess', 'stopped'];
