@@ -116,7 +116,18 @@ test('mTLS: a client certificate the server does not trust fails fast with exit 
   assert.match(noCa.stderr, /server's certificate is not trusted .*--tls-ca-path, TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
   assert.ok(noCa.ms < FAIL_FAST_MS, `took ${noCa.ms} ms`);
 
-  // Plain text to a TLS server.
+  // A certificate for another name than the one asked for.
+  const otherName = await timed(() => runCli(['status', '--address', mtls.address, '--tls-ca-path', certs.caCert, '--tls-server-name', 'temporal.example',
+    '--tls-cert-path', certs.clientCert, '--tls-key-path', certs.clientKey], cliEnv({})));
+  assert.equal(otherName.code, 2, otherName.stderr);
+  assert.match(otherName.stderr, /the server's certificate is not for temporal\.example .*check --tls-server-name/);
+  assert.ok(otherName.ms < FAIL_FAST_MS, `took ${otherName.ms} ms`);
+
+  // TLS to the plain-text dev server, and plain text to a TLS server.
+  const tlsToPlain = await timed(() => runCli(['status', '--address', upstream, '--tls'], cliEnv({})));
+  assert.equal(tlsToPlain.code, 2, tlsToPlain.stderr);
+  assert.match(tlsToPlain.stderr, /does not speak TLS there; check the address \(--address\) or turn TLS off/);
+  assert.ok(tlsToPlain.ms < FAIL_FAST_MS, `took ${tlsToPlain.ms} ms`);
   const plain = await timed(() => runCli(['status', '--address', mtls.address], cliEnv({})));
   assert.equal(plain.code, 2, plain.stderr);
   assert.match(plain.stderr, /does not answer as plain-text gRPC; if it expects TLS, turn it on \(--tls, TEMPORAL_TLS/);
