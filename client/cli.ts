@@ -80,6 +80,7 @@ export function buildCli(): Command {
     .command('status')
     .description('running and recent ingestion runs with their progress (needs a Temporal server: --address, TEMPORAL_ADDRESS or a profile)'))
     .option('--service <name>', 'only this dashboard service')
+    .option('--trigger <how>', 'only runs started this way: cli, schedule, ui or api')
     .option('--recent <n>', 'closed runs to show besides the running ones', '10')
     .option('--json', 'print the runs as JSON')
     .action(async (opts) => {

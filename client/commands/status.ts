@@ -4,6 +4,7 @@ import { rootMessage, workflowIdFor } from '../ingest';
 import { EXIT_OK, EXIT_SETUP_FAILED, progressLine } from '../summary';
 import type { ConnectionFlags } from '../connection';
 import { connectRemoteTemporal } from './schedule';
+import { TRIGGER_ATTRIBUTE, type Trigger } from '../visibility';
 
 const INGESTION_PREFIX = 'hexmeta-ingestion-';
 const QUERY_DEADLINE_MS = 10_000;
@@ -16,6 +17,8 @@ export interface IngestionRun {
   status: string;
   startedAt: string;
   closedAt: string | null;
+  /** The HexmetaTrigger search attribute (cli, schedule, ui, api); null on runs without it. */
+  trigger: string | null;
   /** Set when a schedule's run started it (the parent is the scheduled workflow). */
   startedBy: string | null;
   /** The `progress` query while running, the result once completed; null when neither could be read. */
@@ -25,6 +28,8 @@ export interface IngestionRun {
 
 export interface ListRunsOptions {
   serviceName?: string;
+  /** Only runs started this way (the HexmetaTrigger search attribute). */
+  trigger?: Trigger;
   /** Closed runs to keep (the newest), in addition to every running one. */
   recent?: number;
 }
@@ -51,13 +56,27 @@ async function summaryOf(client: Client, info: WorkflowExecutionInfo): Promise<P
 
 /** Running and recent ingestion runs, newest first; a continue-as-new chain shows as its latest run. */
 export async function listIngestionRuns(client: Client, options: ListRunsOptions = {}): Promise<IngestionRun[]> {
-  const query = options.serviceName
-    ? `WorkflowId = ${quoted(workflowIdFor(options.serviceName))}`
-    : `WorkflowType = 'hexIngestion'`;
-  const infos: WorkflowExecutionInfo[] = [];
-  for await (const info of client.workflow.list({ query })) {
-    if (info.type !== 'hexIngestion' || info.status.name === 'CONTINUED_AS_NEW') continue;
-    infos.push(info);
+  const byId = options.serviceName ? `WorkflowId = ${quoted(workflowIdFor(options.serviceName))}` : `WorkflowType = 'hexIngestion'`;
+  // The search attributes find a service's runs however they were started; a namespace without them is
+  // searched by workflow id (and cannot filter by trigger).
+  const filters = [
+    options.serviceName ? `(HexmetaService = ${quoted(options.serviceName)} OR ${byId})` : byId,
+    ...(options.trigger ? [`HexmetaTrigger = ${quoted(options.trigger)}`] : []),
+  ];
+  const collect = async (query: string) => {
+    const found: WorkflowExecutionInfo[] = [];
+    for await (const info of client.workflow.list({ query })) {
+      if (info.type !== 'hexIngestion' || info.status.name === 'CONTINUED_AS_NEW') continue;
+      found.push(info);
+    }
+    return found;
+  };
+  let infos: WorkflowExecutionInfo[];
+  try {
+    infos = await collect(filters.join(' AND '));
+  } catch (error) {
+    if (options.trigger || !/Hexmeta/.test(String((error as Error)?.message))) throw error;
+    infos = await collect(byId);
   }
   infos.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
   const recent = options.recent ?? 10;
@@ -70,6 +89,7 @@ export async function listIngestionRuns(client: Client, options: ListRunsOptions
     status: info.status.name,
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString() ?? null,
+    trigger: info.typedSearchAttributes?.get(TRIGGER_ATTRIBUTE) ?? null,
     startedBy: info.parentExecution?.workflowId ?? null,
     ...await summaryOf(client, info),
   })));
@@ -79,7 +99,7 @@ export function formatRuns(runs: IngestionRun[]): string {
   if (!runs.length) return 'No ingestion runs found.';
   return runs.map((run) => {
     const head = `${run.serviceName}  ${run.status}  started ${run.startedAt}${run.closedAt ? `  closed ${run.closedAt}` : ''}`
-      + `${run.startedBy ? `  (by ${run.startedBy})` : ''}`;
+      + `${run.trigger ? `  via ${run.trigger}` : ''}${run.startedBy ? `  (by ${run.startedBy})` : ''}`;
     const detail = run.summary ? `    ${progressLine(run.summary)}` : run.error ? `    error: ${run.error}` : null;
     return detail ? `${head}\n${detail}` : head;
   }).join('\n');
@@ -87,6 +107,7 @@ export function formatRuns(runs: IngestionRun[]): string {
 
 export interface StatusCommandOptions extends ConnectionFlags {
   service?: string;
+  trigger?: string;
   recent?: string;
   json?: boolean;
 }
@@ -98,10 +119,14 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
     console.error(`--recent: "${options.recent}" is not a whole number`);
     return EXIT_SETUP_FAILED;
   }
+  if (options.trigger !== undefined && !['cli', 'schedule', 'ui', 'api'].includes(options.trigger)) {
+    console.error(`--trigger: "${options.trigger}" is not one of cli, schedule, ui, api`);
+    return EXIT_SETUP_FAILED;
+  }
   const temporal = await connectRemoteTemporal(options);
   if (!temporal) return EXIT_SETUP_FAILED;
   try {
-    const runs = await listIngestionRuns(temporal.client, { serviceName: options.service, recent });
+    const runs = await listIngestionRuns(temporal.client, { serviceName: options.service, trigger: options.trigger as Trigger | undefined, recent });
     console.log(options.json ? JSON.stringify(runs, null, 2) : formatRuns(runs));
     return EXIT_OK;
   } finally {

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { makeWorkspace } from '../../servers/hexServer';
+import { listRuns, startIngestion } from '../../client/index';
+import { SERVICE_ATTRIBUTE, TRIGGER_ATTRIBUTE } from '../../client/visibility';
+import { startInProcessWorker, type InProcessWorker } from '../support/inProcessWorker';
+import { stopSuiteTemporal } from '../support/temporal';
+import { startWorld, type World } from '../support/world';
+
+/*
+ * What Temporal shows of a run: HexmetaService/HexmetaTrigger search attributes (set at start, or by the run
+ * itself when the Web UI started it without them), the summary and details, the memo and the current details.
+ */
+
+const TASK_QUEUE = `e2e-visibility-${process.pid}`;
+let world: World;
+let worker: InProcessWorker;
+
+before(async () => {
+  world = await startWorld({ projects: makeWorkspace(30, 5), serviceName: 'hex_vis' });
+  worker = await startInProcessWorker(TASK_QUEUE, world.secretsEnv);
+});
+
+after(async () => {
+  await worker?.stop();
+  await world?.close();
+  await stopSuiteTemporal();
+});
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
+}
+
+test('a run started through the API carries the service, the trigger, a summary, details, memo and current details', async () => {
+  const configPath = world.writeConfig((doc) => { doc.source.serviceName = 'hex_vis_api'; }, 'api.yaml');
+  const handle = await startIngestion({ client: worker.client, source: configPath, taskQueue: TASK_QUEUE, env: world.secretsEnv });
+  await handle.result();
+  const wf = worker.client.workflow.getHandle(handle.workflowId);
+  const description = await wf.describe();
+  assert.equal(description.typedSearchAttributes.get(SERVICE_ATTRIBUTE), 'hex_vis_api');
+  assert.equal(description.typedSearchAttributes.get(TRIGGER_ATTRIBUTE), 'api');
+  assert.equal(await description.staticSummary(), 'Hex → OpenMetadata: hex_vis_api');
+  const details = await description.staticDetails();
+  assert.match(details ?? '', new RegExp(`Workflow file: ${configPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+  assert.match(details ?? '', /Listing: full/);
+  assert.deepEqual(description.memo, { configFile: configPath });
+  const metadata = await wf.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  assert.match(metadata.currentDetails ?? '', /^done · pages 1 · projects 27 · dashboards \+\d+/);
+  for (const secret of Object.values(world.secretsEnv).filter((v) => v.length > 20)) {
+    assert.ok(!JSON.stringify({ details, memo: description.memo, current: metadata.currentDetails }).includes(secret));
+  }
+});
+
+test('a run started without attributes (as the Web UI does) sets them itself, trigger ui; listRuns filters by them', async () => {
+  const configPath = world.writeConfig((doc) => { doc.source.serviceName = 'hex_vis_ui'; }, 'ui.yaml');
+  const started = await worker.client.workflow.start('hexIngestion', {
+    taskQueue: TASK_QUEUE, workflowId: 'hexmeta-ingestion-hex_vis_ui', args: [{ configPath }],
+  });
+  await started.result();
+  const description = await started.describe();
+  assert.equal(description.typedSearchAttributes.get(SERVICE_ATTRIBUTE), 'hex_vis_ui');
+  assert.equal(description.typedSearchAttributes.get(TRIGGER_ATTRIBUTE), 'ui');
+
+  const uiRuns = await eventually(() => listRuns({ client: worker.client, trigger: 'ui' }), (runs) => runs.some((r) => r.serviceName === 'hex_vis_ui'));
+  assert.ok(uiRuns.some((r) => r.serviceName === 'hex_vis_ui' && r.trigger === 'ui'));
+  assert.ok(!uiRuns.some((r) => r.serviceName === 'hex_vis_api'), 'the API run is not a ui run');
+  const serviceRuns = await listRuns({ client: worker.client, serviceName: 'hex_vis_ui' });
+  assert.deepEqual(serviceRuns.map((r) => r.serviceName), ['hex_vis_ui']);
+});
