@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -120,16 +120,20 @@ test('with PostgreSQL: every kept project becomes a dashboard and each Hex query
   assert.equal(temporalProcessesOf(dir), '', 'no Temporal dev server left running');
 });
 
-test('without PostgreSQL: a clean run with lineage skipped and a note saying why', async () => {
-  const dir = stateDir();
+test('without PostgreSQL: a clean run with lineage skipped and a note saying why; --keep keeps its temporary folder', async () => {
   const closedPort = await freePort();
   const unsetPg = Object.fromEntries(PG_VARIABLES.map((name) => [name, undefined]));
   const result = await runCli(
-    ['demo', '--exit', '--json', '--no-ui', '--dir', dir, '--postgres', `postgresql://demo@127.0.0.1:${closedPort}/shop`],
+    ['demo', '--exit', '--json', '--no-ui', '--keep', '--postgres', `postgresql://demo@127.0.0.1:${closedPort}/shop`],
     demoEnv(unsetPg),
   );
   assert.equal(result.code, 0, result.stderr);
   const report = JSON.parse(result.stdout);
+  const dir: string = report.stateDir;
+  dirs.push(dir);
+  assert.ok(dir.startsWith(join(tmpdir(), 'hexmeta-demo-')), dir);
+  assert.ok(existsSync(join(dir, 'hex.yaml')), 'kept with --keep');
+  assert.ok(result.stderr.includes(`Kept the demo's folder ${dir}.`), result.stderr);
   assertDashboardsAndTags(report);
   assert.deepEqual(report.postgres, { used: false });
   assert.deepEqual(report.summary.lineage, []);
@@ -142,6 +146,21 @@ test('without PostgreSQL: a clean run with lineage skipped and a note saying why
   const file = readFileSync(report.workflowFile, 'utf8');
   assert.ok(!file.includes('warehouses:') && !file.includes('lineageInformation'), file);
   assert.equal(temporalProcessesOf(dir), '');
+});
+
+test('without --dir: the temporary folder is removed when the demo ends', async () => {
+  const closedPort = await freePort();
+  const unsetPg = Object.fromEntries(PG_VARIABLES.map((name) => [name, undefined]));
+  const result = await runCli(
+    ['demo', '--exit', '--json', '--no-ui', '--postgres', `postgresql://demo@127.0.0.1:${closedPort}/shop`],
+    demoEnv(unsetPg),
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.ok(report.stateDir.startsWith(join(tmpdir(), 'hexmeta-demo-')), report.stateDir);
+  assert.equal(existsSync(report.stateDir), false, 'removed on exit');
+  assert.match(result.stderr, /Removed the demo's temporary folder .* \(--keep keeps it\)/);
+  assert.equal(temporalProcessesOf(report.stateDir), '');
 });
 
 /** Resolves once `test` holds for the text a stream has produced so far; rejects on timeout. */
