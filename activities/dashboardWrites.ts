@@ -65,10 +65,15 @@ function namesOf(response: BulkResponse): { fqn?: string; name?: string; id?: st
   return {};
 }
 
-async function writeBulk(conn: Connected, cache: RunCache, service: string, writes: DashboardWrite[]): Promise<WriteResult[]> {
+/** How the page's writes go: `overrideMetadata` is sent with bulk writes when set (2.0 servers). */
+export interface WriteOptions {
+  overrideMetadata?: boolean;
+}
+
+async function writeBulk(conn: Connected, cache: RunCache, service: string, writes: DashboardWrite[], options: WriteOptions): Promise<WriteResult[]> {
   let answer;
   try {
-    answer = await conn.openMetadata.putDashboardsBulk(writes.map((w) => w.request));
+    answer = await conn.openMetadata.putDashboardsBulk(writes.map((w) => w.request), options.overrideMetadata);
   } catch (error) {
     // A server without the bulk endpoint, or one refusing the batch as a whole: each request on its own.
     if (!isItemFailure(error)) throw error;
@@ -103,18 +108,21 @@ async function writeBulk(conn: Connected, cache: RunCache, service: string, writ
 }
 
 /** Writes the dashboards: the results in the order of `writes`. Fails only when the page as a whole fails. */
-export async function writeDashboards(conn: Connected, cache: RunCache, service: string, writes: DashboardWrite[]): Promise<WriteResult[]> {
+export async function writeDashboards(
+  conn: Connected, cache: RunCache, service: string, writes: DashboardWrite[], options: WriteOptions = {},
+): Promise<WriteResult[]> {
   const results: WriteResult[] = new Array(writes.length);
   const bulk = writes.flatMap((write, i) => (write.restoring ? [] : [i]));
   const restoring = writes.flatMap((write, i) => (write.restoring ? [i] : []));
   await Promise.all(restoring.map(async (i) => { results[i] = await writeOne(conn, writes[i]); }));
-  if (bulk.length < BULK_FROM) {
+  // Only the bulk call carries overrideMetadata: asked for, even one dashboard goes through it.
+  if (bulk.length < (options.overrideMetadata ? 1 : BULK_FROM)) {
     for (const i of bulk) results[i] = await writeOne(conn, writes[i]);
     return results;
   }
   for (let start = 0; start < bulk.length; start += BULK_SIZE) {
     const chunk = bulk.slice(start, start + BULK_SIZE);
-    const written = await writeBulk(conn, cache, service, chunk.map((i) => writes[i]));
+    const written = await writeBulk(conn, cache, service, chunk.map((i) => writes[i]), options);
     chunk.forEach((i, k) => { results[i] = written[k]; });
   }
   return results;

@@ -6,6 +6,7 @@ import { finishProject, ingestComponent, isItemFailure, prepareProject, projectL
 import { FilterUndecided, isFilteredOut } from './mapping/filter';
 import { malformedReason } from './mapping/dashboard';
 import { nameDigest } from './mapping/seen';
+import { behaviourOf } from './openmetadata/serverBehaviour';
 import { utcDate } from './mapping/usage';
 import type { ItemReport, PageCounts, PageInput, PageResult } from './types';
 import { REPORT_LIMIT } from './types';
@@ -113,7 +114,7 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
   const results = await writeDashboards(conn, cache, plan.serviceName, changed.map((p) => ({
     request: p.request, storedId: p.stored && !p.stored.deleted ? p.stored.id : null, restoring: !!p.stored?.deleted,
     writtenByRun: cache.createdDashboards.has(p.project.id),
-  })));
+  })), behaviourOf(plan).bulkOverrideMetadata ? { overrideMetadata: plan.overrideMetadata } : {});
   const written = new Map<PreparedProject, DashboardWritten>();
   changed.forEach((p, i) => {
     const result = results[i];

@@ -1,6 +1,7 @@
 import { ServiceError } from './common/httpErrors';
 import type { WorkerState } from './context';
 import { createClassificationRequest } from './mapping/tags';
+import { behaviourFor } from './openmetadata/serverBehaviour';
 import type { ItemReport, PrepareInput, PrepareResult } from './types';
 
 /**
@@ -14,6 +15,15 @@ export async function prepareIngestion(state: WorkerState, input: PrepareInput):
   const warnings: ItemReport[] = [];
 
   const openMetadataVersion = await openMetadata.version();
+  const chosen = behaviourFor(openMetadataVersion);
+  plan.openMetadata = chosen.behaviour;
+  if (chosen.warning) warnings.push({ item: 'OpenMetadata version', reason: chosen.warning });
+  if (plan.overrideMetadata && !chosen.behaviour.bulkOverrideMetadata) {
+    warnings.push({
+      item: 'overrideMetadata',
+      reason: `OpenMetadata ${openMetadataVersion} takes no overrideMetadata flag: changed dashboards are written again, and the server keeps a description a user wrote (1.12 behaviour)`,
+    });
+  }
   await openMetadata.checkAuth(plan.serviceName);
   await hex.listProjects(null, { limit: 1 });
 
@@ -39,5 +49,5 @@ export async function prepareIngestion(state: WorkerState, input: PrepareInput):
     ...(storeConnection ? { connection: { config: connection } } : {}),
   });
   if (plan.includeTags) await openMetadata.putClassification(createClassificationRequest());
-  return { plan, openMetadataVersion, warnings };
+  return { plan, openMetadataVersion, openMetadataBehaviour: chosen.behaviour.name, warnings };
 }

@@ -1,4 +1,5 @@
 import type { ConfigSource, IngestionPlan } from './config/types';
+import type { BehaviourName } from './openmetadata/serverBehaviour';
 
 /** One project (or warehouse, table...) that produced a warning or failure; bounded lists of these. */
 export interface ItemReport {
@@ -39,6 +40,8 @@ export interface PrepareInput {
 export interface PrepareResult {
   plan: IngestionPlan;
   openMetadataVersion: string;
+  /** Which release line's calls the run uses (see serverBehaviour.ts). */
+  openMetadataBehaviour: BehaviourName;
   warnings: ItemReport[];
 }
 

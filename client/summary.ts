@@ -23,6 +23,7 @@ export function progressLine(s: IngestionSummary, hexRetryAfterUntil: Date | nul
 export function formatSummary(s: IngestionSummary): string {
   const lines = [
     `Hex ingestion of service ${s.serviceName ?? '?'}: ${s.phase}`,
+    ...(s.openMetadataVersion ? [`  OpenMetadata:         ${s.openMetadataVersion} (${s.openMetadataBehaviour ?? '1.12'} behaviour)`] : []),
     `  Projects seen:        ${s.projectsSeen} (${s.pagesRead} pages, ${s.runs} workflow run(s))`,
     `  Filtered:             ${s.projectsFiltered}`,
     `  Dashboards created:   ${s.dashboardsCreated}`,

@@ -149,6 +149,7 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
     if (workflowInfo().workflowId !== fixedId) return runUnderFixedId(input, fixedId);
     summary.serviceName = plan.serviceName;
     summary.openMetadataVersion = prepared.openMetadataVersion;
+    summary.openMetadataBehaviour = prepared.openMetadataBehaviour;
     summary.warningsTotal += prepared.warnings.length;
     addReports(summary.warnings, prepared.warnings);
   }

@@ -1,6 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { IngestionPlan, ConfigSource } from '../activities/config/types';
 import type { ItemReport, LineageResult, PageCounts } from '../activities/types';
+import type { BehaviourName } from '../activities/openmetadata/serverBehaviour';
 import type { RunOutcome } from './runOutcome';
 import type { RunReportState } from './runReport';
 
@@ -14,6 +15,8 @@ export interface IngestionSummary extends PageCounts {
   /** Runs of this workflow chain (continue-as-new). */
   runs: number;
   openMetadataVersion: string | null;
+  /** Which release line's calls the run used where 1.12 and 2.0 differ; absent in older runs. */
+  openMetadataBehaviour?: BehaviourName;
   warnings: ItemReport[];
   failures: ItemReport[];
   warningsTotal: number;

@@ -51,6 +51,9 @@ const dashboardPipeline = {
     includeDraftDashboard: { type: 'boolean' },
     overrideMetadata: { type: 'boolean' },
     overrideLineage: { type: 'boolean' },
+    // New in OpenMetadata 2.0's pipeline; hexmeta honours them against 1.12 servers too.
+    markDeletedCharts: { type: 'boolean' },
+    includeUsage: { type: 'boolean' },
   },
   additionalProperties: false,
 };
@@ -132,7 +135,11 @@ export const workflowFileSchema = {
     sink: {
       type: 'object',
       required: ['type'],
-      properties: { type: { const: 'metadata-rest' }, config: { type: 'object' } },
+      properties: {
+        type: { const: 'metadata-rest' },
+        // Other metadata-rest keys (batch sizes...) are accepted and have no effect here.
+        config: { type: 'object', properties: { override_metadata: { type: 'boolean' } } },
+      },
       additionalProperties: false,
     },
     processor: { type: 'object' },

@@ -1,3 +1,5 @@
+import type { ServerBehaviour } from '../openmetadata/serverBehaviour';
+
 /** Non-secret settings of one ingestion, derived from the workflow file; safe to keep in workflow state. */
 export interface FilterPattern {
   includes: string[];
@@ -11,8 +13,11 @@ export interface IngestionPlan {
   tokenType: 'personal' | 'workspace';
   includeTags: boolean;
   includeOwners: boolean;
+  /** A write may overwrite user-curated description, displayName and owners (sent as such to 2.0 servers). */
   overrideMetadata: boolean;
   markDeletedDashboards: boolean;
+  /** Soft-delete the service's charts the source no longer has, after a complete listing. */
+  markDeletedCharts: boolean;
   dashboardFilterPattern: FilterPattern | null;
   /** Any projectFilterPattern object filters out every Hex dashboard, as OpenMetadata does. */
   hasProjectFilterPattern: boolean;
@@ -36,6 +41,8 @@ export interface IngestionPlan {
   listing: 'full' | 'incremental';
   /** How far before the last complete read a run reads history again (late-recorded queries). */
   historyOverlapMinutes: number;
+  /** The OpenMetadata server's behaviour, chosen by prepare from its version (absent before then: 1.12). */
+  openMetadata?: ServerBehaviour;
 }
 
 /** Where the worker reads the configuration from; never carries resolved secrets. */

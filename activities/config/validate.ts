@@ -104,6 +104,9 @@ export function validateWorkflowFile(file: unknown): string[] {
     ),
     ...shortSecretProblems(doc),
   );
+  if (typeof pipeline?.includeUsage === 'boolean' && typeof doc.hexmeta?.usage === 'boolean' && pipeline.includeUsage !== doc.hexmeta.usage) {
+    problems.push('hexmeta.usage: is an alias of source.sourceConfig.config.includeUsage and says the opposite; keep one of them');
+  }
   if (!doc.sink) problems.push('sink: is required (type: metadata-rest) for anything to be written');
   return [...new Set(problems)];
 }
@@ -125,8 +128,10 @@ export function planFrom(file: Obj): IngestionPlan {
     // The pipeline option wins where both are given, as OpenMetadata's source reads the pipeline one.
     includeTags: pipeline.includeTags ?? connection.includeTags ?? true,
     includeOwners: pipeline.includeOwners ?? false,
-    overrideMetadata: pipeline.overrideMetadata ?? false,
+    // OpenMetadata's 2.0 client takes either the pipeline's overrideMetadata or the sink's override_metadata.
+    overrideMetadata: pipeline.overrideMetadata === true || file.sink?.config?.override_metadata === true,
     markDeletedDashboards: pipeline.markDeletedDashboards ?? true,
+    markDeletedCharts: pipeline.markDeletedCharts ?? true,
     dashboardFilterPattern: filterFrom(pipeline.dashboardFilterPattern ?? connection.dashboardFilterPattern),
     hasProjectFilterPattern: pipeline.projectFilterPattern !== undefined,
     chartFilterPattern: filterFrom(pipeline.chartFilterPattern),
@@ -137,7 +142,7 @@ export function planFrom(file: Obj): IngestionPlan {
     // Both read every changed project's cells, which Hex limits to 30 requests a minute: opt-in.
     charts: hexmeta.charts ?? false,
     cellLineage: hexmeta.cellLineage ?? false,
-    usage: hexmeta.usage ?? true,
+    usage: pipeline.includeUsage ?? hexmeta.usage ?? true,
     listing: hexmeta.listing ?? 'full',
     historyOverlapMinutes: hexmeta.historyOverlapMinutes ?? 60,
   };

@@ -83,8 +83,10 @@ export class OpenMetadataClient {
    * Creates or updates many dashboards in one request (PUT /dashboards/bulk?async=false); each request succeeds
    * or fails on its own, as the answer's `successRequest` and `failedRequest` say.
    */
-  async putDashboardsBulk(requests: CreateDashboard[]): Promise<BulkOperationResult> {
-    const { data } = await this.http.request<BulkOperationResult>({ method: 'PUT', url: '/dashboards/bulk', params: { async: false }, data: requests });
+  async putDashboardsBulk(requests: CreateDashboard[], overrideMetadata?: boolean): Promise<BulkOperationResult> {
+    // `overrideMetadata` is 2.0's: whether the writes may overwrite user-curated description, displayName and owners.
+    const params = overrideMetadata === undefined ? { async: false } : { async: false, overrideMetadata };
+    const { data } = await this.http.request<BulkOperationResult>({ method: 'PUT', url: '/dashboards/bulk', params, data: requests });
     if (!data || typeof data !== 'object') throw new ServiceError('OpenMetadata', 200, 'OpenMetadata answered a bulk write without a result');
     return data;
   }

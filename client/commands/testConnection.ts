@@ -2,6 +2,7 @@ import { ConfigError } from '../../activities/config/errors';
 import { resolveConfig } from '../../activities/config/load';
 import { redact } from '../../activities/config/secrets';
 import { WorkerState } from '../../activities/context';
+import { behaviourFor } from '../../activities/openmetadata/serverBehaviour';
 import { parsePrefix } from '../../activities/openmetadata/tables';
 import { findWarehouseConnection } from '../../activities/warehouses/connection';
 import { createHistorySource } from '../../activities/warehouses';
@@ -41,7 +42,10 @@ export async function testConnections(configPath: string, env: NodeJS.ProcessEnv
     if (seen !== config.plan.tokenType) throw new Error(`tokenType is ${config.plan.tokenType} but Hex answers as for a ${seen} token`);
     return seen;
   });
-  await run('OpenMetadata server', async () => `version ${await openMetadata.version()}`);
+  await run('OpenMetadata server', async () => {
+    const chosen = behaviourFor(await openMetadata.version());
+    return `version ${chosen.behaviour.serverVersion}, ${chosen.behaviour.name} behaviour${chosen.warning ? ` (${chosen.warning})` : ''}`;
+  });
   const authorised = await run('OpenMetadata JWT', async () => {
     await openMetadata.checkAuth(config.plan.serviceName);
     return 'accepted';
