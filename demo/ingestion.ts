@@ -19,10 +19,10 @@ export interface DemoWorker {
  * A worker in this process whose activities resolve `${...}` from `secretsEnv`: the secret values reach the
  * worker only, never the workflow file, this process's environment or the workflow input.
  */
-export async function startDemoWorker(address: string, secretsEnv: Record<string, string>): Promise<DemoWorker> {
+export async function startDemoWorker(address: string, secretsEnv: Record<string, string>, uiUrl: string | null = null): Promise<DemoWorker> {
   const connection = await NativeConnection.connect({ address });
   const worker = await createHexWorker({
-    connection, namespace: DEMO_NAMESPACE, taskQueue: DEMO_TASK_QUEUE, env: { ...process.env, ...secretsEnv },
+    connection, namespace: DEMO_NAMESPACE, taskQueue: DEMO_TASK_QUEUE, env: { ...process.env, ...secretsEnv }, temporalUiUrl: uiUrl,
   }).catch(async (error) => {
     await connection.close();
     throw error;

@@ -9,17 +9,23 @@ export interface HexWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The Web UI of the server this worker polls, when this process knows it (an embedded dev server's): the
+   * OpenMetadata run status links to the run there. Otherwise HEXMETA_TEMPORAL_UI_URL of `env`.
+   */
+  temporalUiUrl?: string | null;
 }
 
 /** A worker running the hexmeta workflow and activities. */
 export async function createHexWorker(options: HexWorkerOptions): Promise<Worker> {
+  const env = options.env ?? process.env;
   const bundle = packagedWorkflowBundle() ?? await prebuiltWorkflowBundle();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(options.env ?? process.env),
+    activities: createActivities(options.temporalUiUrl ? { ...env, HEXMETA_TEMPORAL_UI_URL: options.temporalUiUrl } : env),
     maxConcurrentActivityTaskExecutions: 20,
   });
 }

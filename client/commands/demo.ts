@@ -79,7 +79,7 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
     say(formatPlaces(places, temporal.description));
 
     const secretsEnv: Record<string, string> = { ...servers.secrets, ...(lineage ? { [PG_PASSWORD_VARIABLE]: lineage.target.password } : {}) };
-    const worker = await startDemoWorker(temporal.address, secretsEnv);
+    const worker = await startDemoWorker(temporal.address, secretsEnv, temporal.uiUrl);
     cleanups.push(worker.stop);
     signals.check();
     const run = await runDemoIngestion({

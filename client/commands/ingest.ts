@@ -94,7 +94,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   const onSignal = () => { interrupted = true; };
   try {
     const worker = target.embedded
-      ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue })
+      ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue, temporalUiUrl: target.embedded.uiUrl })
       : null;
     const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote, fullHistory: options.fullHistory, trigger: 'cli' });
     log.info(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
