@@ -12,13 +12,16 @@ import { startWorld, type World } from '../support/world';
 
 /*
  * The local OpenMetadata server's own request rules against OpenMetadata's schemas: every body a real ingestion
- * (owners, tags, charts, cell lineage, usage) sends, and the tables and services tests register, is accepted by
+ * (owners, tags, charts, cell lineage, usage, its ingestion pipeline and run statuses) sends, and the tables and
+ * services tests register, is accepted by
  * both; bodies broken in the ways OpenMetadata refuses (unknown property, wrong enum, missing field) by both.
  * OpenMetadata's side runs where OPENMETADATA_SPEC_DIR names its schemas (CI sets it).
  */
 
 const SERVICE = 'hex_rules';
 const TASK_QUEUE = 'rules-agreement';
+const PIPELINE_SCHEMA = 'api/services/ingestionPipelines/createIngestionPipeline.json';
+const STATUS_SCHEMA = 'entity/services/ingestionPipelines/ingestionPipeline.json#/definitions/pipelineStatus';
 const spec = configuredOpenMetadataSpec();
 
 const pgConnection: HexDataConnection = {
@@ -58,6 +61,8 @@ before(async () => {
   const source = world.writeConfig((doc) => {
     doc.source.sourceConfig.config.lineageInformation = { dbServicePrefixes: ['sales_pg'] };
     doc.hexmeta = { charts: true, cellLineage: true, usage: true, hexCellRequestsPerMinute: 6000 };
+    // The run creates its pipeline and reports statuses: running, then its end state.
+    doc.ingestionPipelineFQN = `${SERVICE}.hex_metadata`;
   });
   const summary = await runIngestion({ client: worker.client, source, taskQueue: TASK_QUEUE, env: world.secretsEnv });
   assert.ok(summary.cellEdgesWritten > 0 && summary.chartsWritten > 0 && summary.usageReported > 0, JSON.stringify(summary));
@@ -75,10 +80,15 @@ test('an ingestion sends every kind of request body the rules cover', () => {
   for (const kind of [
     'api/services/createDashboardService.json', 'api/classification/createClassification.json', 'api/classification/createTag.json',
     'api/data/createDashboard.json', 'api/data/createChart.json', 'api/lineage/addLineage.json', 'usage',
-    'api/services/createDatabaseService.json', 'api/data/createTable.json',
+    'api/services/createDatabaseService.json', 'api/data/createTable.json', PIPELINE_SCHEMA, STATUS_SCHEMA,
   ]) assert.ok(kinds.has(kind), `no ${kind} body among ${[...kinds].join(', ')}`);
   const dashboards = bodies.filter((b) => b.schema === 'api/data/createDashboard.json').map((b) => b.body as { owners?: unknown[]; tags?: unknown[] });
   assert.ok(dashboards.some((d) => (d.owners ?? []).length > 0 && (d.tags ?? []).length > 0), 'dashboards with owners and tags');
+  const states = bodies.filter((b) => b.schema === STATUS_SCHEMA).map((b) => (b.body as { pipelineState: string }).pipelineState);
+  assert.equal(states[0], 'running');
+  assert.equal(states.at(-1), 'success', `statuses ${states.join(', ')}`);
+  const final = bodies.filter((b) => b.schema === STATUS_SCHEMA).at(-1)!.body as { endDate?: number; status: { progress?: unknown }[]; metadata: object };
+  assert.ok(final.endDate && final.status.every((step) => step.progress) && Object.keys(final.metadata).length > 0, 'the end state with progress and metadata');
 });
 
 test('the own rules and OpenMetadata\'s schemas accept every body the ingestion sent', (t) => {
@@ -101,6 +111,8 @@ function brokenBodies(): { why: string; schema: string; body: unknown }[] {
   const dashboard = first('api/data/createDashboard.json');
   const chart = first('api/data/createChart.json');
   const lineage = first('api/lineage/addLineage.json');
+  const pipeline = first(PIPELINE_SCHEMA);
+  const status = first(STATUS_SCHEMA);
   const tagged = structuredClone(bodies.find((b) => b.schema === 'api/data/createDashboard.json' && (b.body as any).tags?.length)!.body) as Record<string, any>;
   return [
     { why: 'unknown property', schema: 'api/data/createDashboard.json', body: { ...dashboard, colour: 'red' } },
@@ -120,6 +132,13 @@ function brokenBodies(): { why: string; schema: string; body: unknown }[] {
     { why: 'missing column type', schema: 'api/data/createTable.json', body: { ...first('api/data/createTable.json'), columns: [{ name: 'id' }] } },
     { why: 'usage with an extra field', schema: 'usage', body: { ...first('usage'), extra: 1 } },
     { why: 'usage without a date', schema: 'usage', body: without(first('usage'), 'date') },
+    { why: 'unknown pipeline type', schema: PIPELINE_SCHEMA, body: { ...pipeline, pipelineType: 'hex' } },
+    { why: 'unknown property in a pipeline', schema: PIPELINE_SCHEMA, body: { ...pipeline, schedule: 'daily' } },
+    { why: 'missing pipeline source config', schema: PIPELINE_SCHEMA, body: without(first(PIPELINE_SCHEMA), 'sourceConfig') },
+    { why: 'unknown pipeline state', schema: STATUS_SCHEMA, body: { ...status, pipelineState: 'paused' } },
+    { why: 'unknown property in a run status', schema: STATUS_SCHEMA, body: { ...status, temporalRunId: 'x' } },
+    { why: 'a step count as text', schema: STATUS_SCHEMA, body: { ...status, status: [{ ...status.status[0], records: 'many' }] } },
+    { why: 'a start date as text', schema: STATUS_SCHEMA, body: { ...status, startDate: 'today' } },
   ];
 }
 
