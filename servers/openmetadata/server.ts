@@ -6,6 +6,10 @@ import { EntityStore } from './entityStore';
 import { quoteName } from './fqn';
 import type { RouteContext } from './routes/context';
 import { pipelineRuns } from './routes/pipelineStatus';
+import { progressUpdates } from './routes/progress';
+import { withRelease20Fields } from './routes/responses20';
+import { fullVersion, releaseOf } from './release';
+import { curate } from './resources/curation';
 import { route } from './routes/router';
 import { RequestValidator } from './rules/requestValidator';
 import { seedDatabaseService, seedPeople, seedTable } from './seed';
@@ -15,13 +19,16 @@ const WRITE_METHODS = new Set(['PUT', 'PATCH', 'DELETE', 'POST']);
 
 export async function startOpenMetadataServer(options: OpenMetadataServerOptions): Promise<OpenMetadataServer> {
   const store = new EntityStore();
+  const version = fullVersion(options.version ?? '1.12.6');
+  const release = releaseOf(version);
   const validator = new RequestValidator({
+    release,
     spec: configuredOpenMetadataSpec(options.specDir),
     keepBodies: options.keepValidatedBodies,
     bodyLogFile: process.env.HEXMETA_OM_BODY_LOG || undefined,
   });
-  const ctx: RouteContext = { store, validator };
-  const settings = { jwt: options.jwt, version: options.version ?? '1.12.6' };
+  const ctx: RouteContext = { store, validator, release };
+  const settings = { jwt: options.jwt, version };
   let writes = 0;
 
   function handle(call: IncomingCall): Reply {
@@ -33,7 +40,7 @@ export async function startOpenMetadataServer(options: OpenMetadataServerOptions
       answer = { status: error.status, body: { code: error.status, message: error.message } };
     }
     if (WRITE_METHODS.has(call.method) && answer.status >= 200 && answer.status < 300) writes += 1;
-    return answer;
+    return release === '2.0' ? withRelease20Fields(call.path.replace(/^\/api\/v1\//, ''), answer) : answer;
   }
 
   const server = await startJsonServer(handle, { latencyMs: options.latencyMs });
@@ -44,6 +51,8 @@ export async function startOpenMetadataServer(options: OpenMetadataServerOptions
   const copiesOf = (type: string) => store.ofType(type).map((e) => structuredClone(e));
   return {
     url: store.apiUrl,
+    version,
+    release,
     requests: server.requests,
     injectFault: (fault) => server.faults.add(fault),
     omitFromBulkAnswers: (count) => { ctx.bulkAnswersOmitting = (ctx.bulkAnswersOmitting ?? 0) + count; },
@@ -61,6 +70,8 @@ export async function startOpenMetadataServer(options: OpenMetadataServerOptions
       const entity = store.byFqn('ingestionPipeline', fqn, 'all');
       return entity ? structuredClone(entity) : undefined;
     },
+    progressUpdates: () => progressUpdates(ctx).map((u) => structuredClone(u)),
+    curate: (type, fqn, fields) => curate(ctx, type, fqn, fields),
     pipelineStatusWrites: () => pipelineRuns(ctx).writes.map((w) => structuredClone(w)),
     writeCount: () => writes,
     validatedBodies: () => validator.accepted.map((entry) => structuredClone(entry)),

@@ -1,5 +1,6 @@
 // Shapes shared by the OpenMetadata double's modules, and the public API its tests drive.
 import type { Fault, RecordedRequest } from '../http';
+import type { Release } from './release';
 import type { ValidatedBody } from './rules/requestValidator';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -11,6 +12,7 @@ export interface OpenMetadataServerOptions {
   jwt: string;
   users?: { name: string; email: string; displayName?: string }[];
   teams?: { name: string; email: string; displayName?: string }[];
+  /** `1.12.6` (default) or `2.0.7` (also `1.12` / `2.0`): the release whose API the double speaks. */
   version?: string;
   latencyMs?: number;
   /** A folder of OpenMetadata's JSON Schemas to check requests against besides the server's own rules (default: $OPENMETADATA_SPEC_DIR, if set). */
@@ -28,6 +30,13 @@ export interface LineageEdgeView {
 export interface OpenMetadataServer {
   /** hostPort including /api. */
   url: string;
+  /** The version /system/version reports. */
+  version: string;
+  release: Release;
+  /** 2.0: every live-progress update accepted (PUT .../progress/{fqn}/{runId}), in order. */
+  progressUpdates(): { pipeline: string; runId: string; update: Json }[];
+  /** Sets fields of an entity as a user would in OpenMetadata's UI (description, displayName, owners). */
+  curate(type: 'dashboard' | 'chart', fqn: string, fields: { description?: string; displayName?: string; owners?: { id: string; type: string }[] }): void;
   requests: RecordedRequest[];
   injectFault(fault: Fault): void;
   /** The next `count` bulk answers leave out their last successful request, though it was written. */

@@ -6,7 +6,9 @@ import { included } from '../entityStore';
 import { createOrUpdate, saveChange } from '../entityWrites';
 import { nextVersion } from '../mergeRules';
 import { resolveTags } from '../resources/common';
+import { applyCuration, overrideMetadataParam } from '../resources/curation';
 import { fromRequest } from '../resources/fromRequest';
+import { deleteStale } from './deleteStale';
 import type { Json } from '../types';
 import { includeParam, selectFields, validate } from '../validation';
 import type { RouteContext } from './context';
@@ -54,14 +56,18 @@ function createWithPost(ctx: RouteContext, collection: Collection, body: unknown
 }
 
 /** Each request succeeds or fails on its own; the answer reports both lists. */
-function bulk(ctx: RouteContext, collection: Collection, body: unknown): Reply {
+function bulk(ctx: RouteContext, collection: Collection, body: unknown, query: URLSearchParams): Reply {
+  // 2.0 takes overrideMetadata (1.12 ignores query parameters it does not know, as JAX-RS does).
+  const override = ctx.release === '2.0' ? overrideMetadataParam(query) : null;
   if (!Array.isArray(body)) throw new ApiError(400, '[request body must be an array]');
   const successRequest: Json[] = [];
   const failedRequest: Json[] = [];
   for (const request of body) {
     try {
       validate(ctx.validator, collection.createSchema!, request);
+      const before = override === null ? undefined : ctx.store.byFqn(collection.type, fromRequest(ctx.store, collection.type, request).fullyQualifiedName, 'all');
       const result = createOrUpdate(ctx.store, collection, request);
+      if (before && override !== null) applyCuration(ctx, collection.type, before, request, override);
       successRequest.push({ request: result.entity.fullyQualifiedName, status: result.status });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -122,7 +128,8 @@ export function handleCollection(ctx: RouteContext, collection: Collection, rest
   if (rest === '' && method === 'GET') return listEntities(ctx, collection, query);
   if (rest === '' && method === 'PUT' && collection.createSchema) return createWithPut(ctx, collection, call.body);
   if (rest === '' && method === 'POST' && collection.createSchema) return createWithPost(ctx, collection, call.body);
-  if (rest === '/bulk' && method === 'PUT' && collection.createSchema) return bulk(ctx, collection, call.body);
+  if (rest === '/bulk' && method === 'PUT' && collection.createSchema) return bulk(ctx, collection, call.body, query);
+  if (rest === '/deleteStale' && method === 'DELETE' && ctx.release === '2.0') return deleteStale(ctx, collection, call.body);
   if (rest === '/restore' && method === 'PUT') return restore(ctx, collection, call.body);
   const byName = /^\/name\/(.+)$/.exec(rest);
   const byIdMatch = /^\/([0-9a-fA-F-]{36})$/.exec(rest);

@@ -23,9 +23,12 @@ function keepKnownColumns(details: Json, from: Json, to: Json): Json {
 
 /** PUT /lineage: creates or replaces an edge, keeping its original creation stamp. */
 function addLineage(ctx: RouteContext, body: unknown): Reply {
-  const { store } = ctx;
   validate(ctx.validator, 'api/lineage/addLineage.json', body);
-  const edge = (body as Json).edge;
+  return saveEdge(ctx, (body as Json).edge);
+}
+
+function saveEdge(ctx: RouteContext, edge: Json): Reply {
+  const { store } = ctx;
   const from = store.requireById(edge.fromEntity.type, edge.fromEntity.id);
   const to = store.requireById(edge.toEntity.type, edge.toEntity.id);
   const given: Json | undefined = edge.lineageDetails && keepKnownColumns(edge.lineageDetails, from, to);
@@ -93,6 +96,20 @@ function lineageGraph(store: EntityStore, root: Json, query: URLSearchParams): R
   return reply(200, { entity: store.ref(root), nodes: [...nodes.values()], upstreamEdges, downstreamEdges });
 }
 
+const NAMED_EDGE = /^\/([^/]+)\/name\/(.+)\/([^/]+)\/name\/(.+)$/;
+
+/** 2.0's PUT /lineage/{fromType}/name/{fromFqn}/{toType}/name/{toFqn}: an edge by FQNs, body LineageDetails. */
+function addLineageByName(ctx: RouteContext, rest: string, body: unknown): Reply {
+  const [, fromType, fromFqn, toType, toFqn] = NAMED_EDGE.exec(rest)!;
+  if (body !== undefined) validate(ctx.validator, 'type/entityLineage.json#/definitions/lineageDetails', body);
+  const from = ctx.store.byFqn(fromType, decodeURIComponent(fromFqn));
+  if (!from) throw notFound(fromType, decodeURIComponent(fromFqn));
+  const to = ctx.store.byFqn(toType, decodeURIComponent(toFqn));
+  if (!to) throw notFound(toType, decodeURIComponent(toFqn));
+  const edge = { fromEntity: { id: from.id, type: fromType }, toEntity: { id: to.id, type: toType }, ...(body ? { lineageDetails: body } : {}) };
+  return saveEdge(ctx, edge);
+}
+
 /** The edge a `/{fromType}/{fromId}/{toType}/{toId}` or `/{type}/name/{fqn}/{type}/name/{fqn}` path names. */
 function namedEdgeKey(store: EntityStore, rest: string, segments: string[]): string | undefined {
   let endpoints: [string, string] | undefined;
@@ -128,6 +145,7 @@ export function handleLineage(ctx: RouteContext, rest: string, call: IncomingCal
     for (const [key, edge] of store.edges) if (edge.toId === segments[1] && (edge.lineageDetails as Json)?.source === segments[3]) store.edges.delete(key);
     return reply(200);
   }
+  if (method === 'PUT' && ctx.release === '2.0' && NAMED_EDGE.test(rest)) return addLineageByName(ctx, rest, call.body);
   const key = namedEdgeKey(store, rest, segments);
   if (!key) throw new ApiError(404, 'HTTP 404 Not Found');
   const edge = store.edges.get(key);

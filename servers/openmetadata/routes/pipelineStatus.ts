@@ -1,5 +1,6 @@
 // Run statuses of an ingestion pipeline (PUT/GET /services/ingestionPipelines/{fqn}/pipelineStatus[/{runId}]):
-// one status per runId, a PUT with a known runId replacing it; the pipeline shows its latest in `pipelineStatuses`.
+// one status per runId, a PUT with a known runId replacing it; the pipeline shows its latest in `pipelineStatuses`
+// (2.0: all of them, as a list).
 import type { IncomingCall, Reply } from '../../http';
 import { ApiError, notFound, reply } from '../apiError';
 import type { Json } from '../types';
@@ -47,7 +48,10 @@ export function handlePipelineStatus(ctx: RouteContext, resource: string, call: 
     if (typeof status.runId !== 'string') throw new ApiError(400, '[runId must not be null]');
     statuses.set(status.runId, status);
     runs.writes.push({ pipeline: pipeline.fullyQualifiedName, status: structuredClone(status) });
-    pipeline.pipelineStatuses = structuredClone(status);
+    // 1.12 shows the latest status; 2.0 a list of the pipeline's statuses, latest first.
+    pipeline.pipelineStatuses = ctx.release === '2.0'
+      ? [...statuses.values()].sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0)).map((s) => structuredClone(s))
+      : structuredClone(status);
     return reply(200, { entity: ctx.store.ref(pipeline) }, 'entityUpdated');
   }
   if (call.method === 'GET' && runId !== undefined) {

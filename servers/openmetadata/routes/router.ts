@@ -6,6 +6,7 @@ import { handleCollection } from './collectionRoutes';
 import type { RouteContext } from './context';
 import { handleLineage } from './lineage';
 import { handlePipelineStatus, isPipelineStatusPath } from './pipelineStatus';
+import { handleProgress, isProgressPath } from './progress';
 import { search } from './search';
 import { handleUsage } from './usage';
 
@@ -31,6 +32,7 @@ export function route(ctx: RouteContext, settings: RouterSettings, call: Incomin
   if (call.method === 'GET' && (resource === 'search/query' || resource === 'search/fieldQuery')) return search(ctx.store, resource.split('/')[1], call.url.searchParams);
   if (resource === 'lineage' || resource.startsWith('lineage/')) return handleLineage(ctx, resource.slice('lineage'.length), call);
   if (resource.startsWith('usage/')) return handleUsage(ctx, resource.slice('usage'.length), call);
+  if (isProgressPath(ctx, resource)) return handleProgress(ctx, resource, call);
   if (isPipelineStatusPath(resource)) return handlePipelineStatus(ctx, resource, call);
   const collection = collectionForResource(resource);
   if (!collection) throw new ApiError(404, 'HTTP 404 Not Found');

@@ -1,9 +1,11 @@
 // The local server's own rules for the request bodies it accepts, written from OpenMetadata 1.12's API: every
 // property a request may carry (anything else is refused where OpenMetadata refuses it), the required ones, and
 // the types and enumerations of the fields clients fill in. Fields the server does not interpret are accepted
-// with any value. Rules are keyed by the OpenMetadata schema each body follows.
+// with any value. Rules are keyed by the OpenMetadata schema each body follows. OpenMetadata 2.0's rules are
+// 1.12's with the fields 2.0 adds (see RELEASE_2_0 below).
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { Release } from '../release';
 import {
   CHART_TYPES, COLUMN_CONSTRAINTS, COLUMN_DATA_TYPES, DASHBOARD_SERVICE_TYPES, DASHBOARD_TYPES, DATABASE_SERVICE_TYPES,
   HEX_TOKEN_TYPES, LINEAGE_SOURCES, PIPELINE_STATES, PIPELINE_TYPES, PROVIDER_TYPES, TABLE_TYPES, TAG_LABEL_TYPES, TAG_SOURCES, TAG_STATES,
@@ -79,19 +81,22 @@ const COLUMN: Rule = closed({
   jsonSchema: STRING, children: listOf({ $ref: '#/$defs/column' }), profile: ANY, customMetrics: ANY, extension: ANY,
 }, ['name', 'dataType']);
 
-const LINEAGE_DETAILS: Rule = {
+const lineageDetails = (v2: boolean): Rule => ({
   type: 'object',
   properties: {
+    ...(v2 ? { tempLineageTables: ANY } : {}),
     sqlQuery: STRING, columnsLineage: listOf({ type: 'object', properties: { fromColumns: listOf(FQN), toColumn: FQN, function: STRING } }),
     pipeline: ENTITY_REFERENCE, description: STRING, source: oneOf(LINEAGE_SOURCES), createdAt: INTEGER, createdBy: STRING,
     updatedAt: INTEGER, updatedBy: STRING, assetEdges: INTEGER,
   },
-};
+});
+const LINEAGE_DETAILS = lineageDetails(false);
 
 const LINEAGE_EDGE = closed({ fromEntity: UUID, toEntity: UUID, description: STRING, lineageDetails: LINEAGE_DETAILS }, ['fromEntity', 'toEntity']);
 
 /** A step's summary in a run status (status.json `stepSummary`). */
-const STEP_SUMMARY = closed({
+const stepSummary = (v2: boolean): Rule => closed({
+  ...(v2 ? { operationMetrics: ANY, sourceTimeMs: { type: 'number' }, sinkTimeMs: { type: 'number' } } : {}),
   name: STRING, records: INTEGER, updated_records: INTEGER, warnings: INTEGER, errors: INTEGER, filtered: INTEGER,
   failures: listOf(closed({ name: STRING, error: STRING, stackTrace: STRING }, ['name', 'error'])),
   progress: {
@@ -100,90 +105,128 @@ const STEP_SUMMARY = closed({
   },
 }, ['name']);
 
+/** A dashboard pipeline's `sourceConfig.config` (dashboardServiceMetadataPipeline.json); 2.0 adds two keys. */
+const dashboardPipeline = (v2: boolean): Rule => ({
+  type: 'object',
+  if: { properties: { type: { const: 'DashboardMetadata' } } },
+  then: closed({
+    type: oneOf(['DashboardMetadata']), lineageInformation: ANY, dashboardFilterPattern: FILTER_PATTERN, chartFilterPattern: FILTER_PATTERN,
+    dataModelFilterPattern: FILTER_PATTERN, projectFilterPattern: FILTER_PATTERN, queryParserConfig: ANY, includeOwners: BOOLEAN,
+    markDeletedDashboards: BOOLEAN, markDeletedDataModels: BOOLEAN, includeTags: BOOLEAN, includeDataModels: BOOLEAN,
+    includeDraftDashboard: BOOLEAN, overrideMetadata: BOOLEAN, overrideLineage: BOOLEAN,
+    ...(v2 ? { markDeletedCharts: BOOLEAN, includeUsage: BOOLEAN } : {}),
+  }),
+});
+
 const AIRFLOW_CONFIG = closed({
   pausePipeline: BOOLEAN, concurrency: INTEGER, startDate: STRING, endDate: STRING, pipelineTimezone: STRING, retries: INTEGER,
   retryDelay: INTEGER, pipelineCatchup: BOOLEAN, scheduleInterval: STRING, maxActiveRuns: INTEGER, workflowTimeout: INTEGER,
   workflowDefaultView: STRING, workflowDefaultViewOrientation: STRING, email: STRING,
 });
 
-const RULES: Record<string, Rule> = {
-  'api/services/createDashboardService.json': closed({
-    ...SERVICE_FIELDS, serviceType: oneOf(DASHBOARD_SERVICE_TYPES), connection: DASHBOARD_CONNECTION,
-  }, ['name', 'serviceType']),
-  'api/services/createDatabaseService.json': closed({
-    ...SERVICE_FIELDS, serviceType: oneOf(DATABASE_SERVICE_TYPES), connection: DATABASE_CONNECTION,
-  }, ['name', 'serviceType']),
-  'api/data/createDashboard.json': closed({
-    ...DASHBOARD_ASSET_FIELDS, dashboardType: oneOf(DASHBOARD_TYPES), project: STRING, charts: listOf(FQN), dataModels: listOf(FQN),
-  }, ['name', 'service']),
-  'api/data/createChart.json': closed({
-    ...DASHBOARD_ASSET_FIELDS, chartType: oneOf(CHART_TYPES), dashboards: listOf(FQN),
-  }, ['name', 'service']),
-  'api/data/createTable.json': {
-    ...closed({
-      name: ENTITY_NAME, displayName: STRING, description: STRING, tableType: oneOf(TABLE_TYPES), columns: listOf(COLUMN),
-      dataModel: ANY, locationPath: STRING, tableConstraints: ANY, tablePartition: ANY, tableProfilerConfig: ANY, owners: OWNERS,
-      databaseSchema: FQN, tags: TAGS, schemaDefinition: STRING, retentionPeriod: STRING, extension: ANY, sourceUrl: STRING,
-      domains: listOf(STRING), dataProducts: listOf(FQN), fileFormat: ANY, lifeCycle: ANY, sourceHash: SOURCE_HASH,
-    }, ['name', 'columns', 'databaseSchema']),
-    $defs: { column: COLUMN },
-  },
-  'api/classification/createClassification.json': closed({
-    name: ENTITY_NAME, displayName: STRING, description: STRING, provider: oneOf(PROVIDER_TYPES), mutuallyExclusive: BOOLEAN,
-    domains: listOf(STRING), owners: OWNERS, reviewers: OWNERS,
-    autoClassificationConfig: closed({ enabled: BOOLEAN, conflictResolution: ANY, minimumConfidence: ANY, requireExplicitMatch: ANY }),
-  }, ['name', 'description']),
-  'api/classification/createTag.json': closed({
-    classification: FQN, parent: FQN, name: ENTITY_NAME, displayName: STRING, description: STRING, style: ANY,
-    associatedTags: listOf(STRING), provider: oneOf(PROVIDER_TYPES), mutuallyExclusive: BOOLEAN, domains: listOf(STRING),
-    owners: OWNERS, reviewers: OWNERS, recognizers: listOf(ANY), autoClassificationEnabled: BOOLEAN,
-    autoClassificationPriority: { type: 'integer', minimum: 0, maximum: 100 },
-  }, ['name', 'description']),
-  'api/lineage/addLineage.json': closed({
-    edge: closed({ fromEntity: ENTITY_REFERENCE, toEntity: ENTITY_REFERENCE, description: STRING, lineageDetails: LINEAGE_DETAILS }, ['fromEntity', 'toEntity']),
-  }, ['edge']),
-  'api/services/ingestionPipelines/createIngestionPipeline.json': closed({
-    name: ENTITY_NAME, displayName: STRING, description: STRING, pipelineType: oneOf(PIPELINE_TYPES),
-    sourceConfig: closed({ config: { type: 'object' } }), airflowConfig: AIRFLOW_CONFIG, loggerLevel: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR']),
-    raiseOnError: BOOLEAN, service: ENTITY_REFERENCE, owners: OWNERS, provider: oneOf(PROVIDER_TYPES), domains: listOf(STRING),
-    processingEngine: ENTITY_REFERENCE, enableStreamableLogs: BOOLEAN,
-  }, ['name', 'service', 'pipelineType', 'sourceConfig', 'airflowConfig']),
-  /** A run's status (the `pipelineStatus` definition of the ingestion pipeline entity). */
-  'entity/services/ingestionPipelines/ingestionPipeline.json#/definitions/pipelineStatus': closed({
-    runId: STRING, pipelineState: oneOf(PIPELINE_STATES), startDate: INTEGER, timestamp: INTEGER, endDate: INTEGER,
-    status: listOf(STEP_SUMMARY), config: { type: 'object' }, metadata: { type: 'object' },
-  }),
-  'api/data/restoreEntity.json': closed({ id: UUID }, ['id']),
-  /** Not a request: what a lineage read answers, for checking the server's own answers. */
-  'type/entityLineage.json': closed({
-    entity: ENTITY_REFERENCE, nodes: listOf(ENTITY_REFERENCE),
-    upstreamEdges: listOf(LINEAGE_EDGE), downstreamEdges: listOf(LINEAGE_EDGE),
-  }, ['entity']),
-  /** A day's usage of an entity (`{date, count}`, nothing else). */
-  usage: closed({ date: { type: 'string', format: 'date' }, count: { type: 'integer', minimum: 0 } }, ['date', 'count']),
-  /** PATCH bodies: RFC 6902 operations. */
-  jsonPatch: listOf({
+function rulesOf(release: Release): Record<string, Rule> {
+  const v2 = release === '2.0';
+  return {
+    'api/services/createDashboardService.json': closed({
+      ...SERVICE_FIELDS, ...(v2 ? { style: ANY } : {}), serviceType: oneOf(DASHBOARD_SERVICE_TYPES), connection: DASHBOARD_CONNECTION,
+    }, ['name', 'serviceType']),
+    'api/services/createDatabaseService.json': closed({
+      ...SERVICE_FIELDS, serviceType: oneOf(DATABASE_SERVICE_TYPES), connection: DATABASE_CONNECTION,
+    }, ['name', 'serviceType']),
+    'api/data/createDashboard.json': closed({
+      ...DASHBOARD_ASSET_FIELDS, dashboardType: oneOf(DASHBOARD_TYPES), project: STRING, charts: listOf(FQN), dataModels: listOf(FQN),
+    }, ['name', 'service']),
+    'api/data/createChart.json': closed({
+      ...DASHBOARD_ASSET_FIELDS, chartType: oneOf(CHART_TYPES), dashboards: listOf(FQN),
+    }, ['name', 'service']),
+    'api/data/createTable.json': {
+      ...closed({
+        name: ENTITY_NAME, displayName: STRING, description: STRING, tableType: oneOf(TABLE_TYPES), columns: listOf(COLUMN),
+        dataModel: ANY, locationPath: STRING, tableConstraints: ANY, tablePartition: ANY, tableProfilerConfig: ANY, owners: OWNERS,
+        databaseSchema: FQN, tags: TAGS, schemaDefinition: STRING, retentionPeriod: STRING, extension: ANY, sourceUrl: STRING,
+        domains: listOf(STRING), dataProducts: listOf(FQN), fileFormat: ANY, lifeCycle: ANY, sourceHash: SOURCE_HASH,
+      }, ['name', 'columns', 'databaseSchema']),
+      $defs: { column: COLUMN },
+    },
+    'api/classification/createClassification.json': closed({
+      name: ENTITY_NAME, displayName: STRING, description: STRING, provider: oneOf(PROVIDER_TYPES), mutuallyExclusive: BOOLEAN,
+      domains: listOf(STRING), owners: OWNERS, reviewers: OWNERS,
+      autoClassificationConfig: closed({ enabled: BOOLEAN, conflictResolution: ANY, minimumConfidence: ANY, requireExplicitMatch: ANY }),
+    }, ['name', 'description']),
+    'api/classification/createTag.json': closed({
+      classification: FQN, parent: FQN, name: ENTITY_NAME, displayName: STRING, description: STRING, style: ANY,
+      associatedTags: listOf(STRING), provider: oneOf(PROVIDER_TYPES), mutuallyExclusive: BOOLEAN, domains: listOf(STRING),
+      owners: OWNERS, reviewers: OWNERS, recognizers: listOf(ANY), autoClassificationEnabled: BOOLEAN,
+      autoClassificationPriority: { type: 'integer', minimum: 0, maximum: 100 },
+    }, ['name', 'description']),
+    'api/lineage/addLineage.json': closed({
+      edge: closed({ fromEntity: ENTITY_REFERENCE, toEntity: ENTITY_REFERENCE, description: STRING, lineageDetails: lineageDetails(v2) }, ['fromEntity', 'toEntity']),
+    }, ['edge']),
+    'api/services/ingestionPipelines/createIngestionPipeline.json': closed({
+      name: ENTITY_NAME, displayName: STRING, description: STRING, pipelineType: oneOf(PIPELINE_TYPES),
+      sourceConfig: closed({ config: dashboardPipeline(v2) }), airflowConfig: AIRFLOW_CONFIG, loggerLevel: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+      raiseOnError: BOOLEAN, service: ENTITY_REFERENCE, owners: OWNERS, provider: oneOf(PROVIDER_TYPES), domains: listOf(STRING),
+      processingEngine: ENTITY_REFERENCE, enableStreamableLogs: BOOLEAN,
+    }, ['name', 'service', 'pipelineType', 'sourceConfig', 'airflowConfig']),
+    /** A run's status (the `pipelineStatus` definition of the ingestion pipeline entity). */
+    'entity/services/ingestionPipelines/ingestionPipeline.json#/definitions/pipelineStatus': closed({
+      runId: STRING, pipelineState: oneOf(PIPELINE_STATES), startDate: INTEGER, timestamp: INTEGER, endDate: INTEGER,
+      status: listOf(stepSummary(v2)), config: { type: 'object' }, metadata: { type: 'object' },
+    }),
+    'api/data/restoreEntity.json': closed({ id: UUID }, ['id']),
+    /** Not a request: what a lineage read answers, for checking the server's own answers. */
+    'type/entityLineage.json': closed({
+      entity: ENTITY_REFERENCE, nodes: listOf(ENTITY_REFERENCE),
+      upstreamEdges: listOf(LINEAGE_EDGE), downstreamEdges: listOf(LINEAGE_EDGE),
+    }, ['entity']),
+    /** A day's usage of an entity (`{date, count}`, nothing else). */
+    usage: closed({ date: { type: 'string', format: 'date' }, count: { type: 'integer', minimum: 0 } }, ['date', 'count']),
+    /** PATCH bodies: RFC 6902 operations. */
+    jsonPatch: listOf({
+      type: 'object',
+      properties: { op: oneOf(['add', 'remove', 'replace', 'move', 'copy', 'test']), path: STRING, from: STRING, value: ANY },
+      required: ['op', 'path'],
+    }),
+    ...(v2 ? RELEASE_2_0 : {}),
+  };
+}
+
+/** Requests only 2.0 takes (no 1.12.6 schema exists for them). */
+const RELEASE_2_0: Record<string, Rule> = {
+  /** DELETE /{collection}/deleteStale: mark deleted what a run did not see, within a service. */
+  deleteStale: closed({
+    scopeFqn: FQN, scopeEntityType: oneOf(['service']), seenFqns: listOf(FQN), dryRun: BOOLEAN, hardDelete: BOOLEAN, recursive: BOOLEAN,
+  }, ['scopeFqn', 'scopeEntityType', 'seenFqns']),
+  /** PUT /lineage/{fromType}/name/{fromFqn}/{toType}/name/{toFqn}. */
+  'type/entityLineage.json#/definitions/lineageDetails': lineageDetails(true),
+  /** PUT /services/ingestionPipelines/progress/{fqn}/{runId}: the tree and counters are not interpreted. */
+  progressUpdate: {
     type: 'object',
-    properties: { op: oneOf(['add', 'remove', 'replace', 'move', 'copy', 'test']), path: STRING, from: STRING, value: ANY },
-    required: ['op', 'path'],
-  }),
+    properties: {
+      runId: STRING, timestamp: INTEGER, updateType: oneOf(['DISCOVERY', 'PROCESSING', 'STEP_COMPLETE', 'PIPELINE_COMPLETE', 'ERROR']),
+    },
+    required: ['runId', 'timestamp', 'updateType'],
+  },
 };
 
-/** The request kinds these rules cover. */
-export const RULE_NAMES = Object.keys(RULES);
+const RULES: Record<Release, Record<string, Rule>> = { '1.12': rulesOf('1.12'), '2.0': rulesOf('2.0') };
+
+/** The request kinds 1.12's rules cover (2.0 covers these and a few more). */
+export const RULE_NAMES = Object.keys(RULES['1.12']);
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
 /** The compiled rule for one request kind (an OpenMetadata schema path such as `api/data/createDashboard.json`). */
-export function requestRule(name: string): ValidateFunction {
-  let validate = compiled.get(name);
+export function requestRule(name: string, release: Release = '1.12'): ValidateFunction {
+  const key = `${release}|${name}`;
+  let validate = compiled.get(key);
   if (!validate) {
-    const rule = RULES[name];
-    if (!rule) throw new Error(`no request rule for ${name}`);
+    const rule = RULES[release][name];
+    if (!rule) throw new Error(`no request rule for ${name} in OpenMetadata ${release}`);
     validate = ajv.compile(rule);
-    compiled.set(name, validate);
+    compiled.set(key, validate);
   }
   return validate;
 }
