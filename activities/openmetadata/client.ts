@@ -201,6 +201,14 @@ export class OpenMetadataClient {
     await this.http.request({ method: 'PUT', url: `/services/ingestionPipelines/${fqnPath(fqn)}/pipelineStatus`, data: status }, [200, 201]);
   }
 
+  /** The pipeline's run statuses whose timestamp lies between the two epoch ms. */
+  async listPipelineStatuses(fqn: string, startTs: number, endTs: number): Promise<Record<string, any>[]> {
+    const { data } = await this.http.request<{ data?: Record<string, any>[] }>({
+      method: 'GET', url: `/services/ingestionPipelines/${fqnPath(fqn)}/pipelineStatus`, params: { startTs, endTs },
+    });
+    return Array.isArray(data?.data) ? data.data : [];
+  }
+
   async softDeleteDashboard(id: string): Promise<void> {
     await this.http.request({ method: 'DELETE', url: `/dashboards/${id}`, params: { recursive: true, hardDelete: false } });
   }

@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import { maskSecrets, scrubValue } from '../common/scrubber';
 import type { WorkerState } from '../context';
 import { splitFqn } from '../openmetadata/fqn';
+import { closeAbandonedRuns } from './abandonedRuns';
 import { pipelineRunIdFor } from './runId';
 import { pipelineSettingsOf } from './settings';
 import type { TemporalLink } from './statusBody';
@@ -32,7 +33,7 @@ function temporalLink(env: NodeJS.ProcessEnv): TemporalLink {
  * the run `running`. Runs right after preparation, so the service exists.
  */
 export async function beginPipelineRun(state: WorkerState, env: NodeJS.ProcessEnv, input: BeginPipelineRunInput): Promise<BeginPipelineRunResult> {
-  const { config, openMetadata } = state.connect(input.source);
+  const { config, openMetadata, log } = state.connect(input.source);
   const settings = pipelineSettingsOf(config.file);
   const interval = Number(env.HEXMETA_PIPELINE_STATUS_INTERVAL_MS ?? DEFAULT_STATUS_INTERVAL_MS);
   const result: BeginPipelineRunResult = {
@@ -57,11 +58,19 @@ export async function beginPipelineRun(state: WorkerState, env: NodeJS.ProcessEn
       }));
     }
     const run: PipelineRun = { fqn: pipeline.fullyQualifiedName, runId: settings.runId ?? pipelineRunIdFor(input.runKey), startDate: input.startDate };
+    const link = temporalLink(env);
+    // Earlier runs left `running` by a terminate (no workflow code ran to report it) are closed first.
+    try {
+      const closed = await closeAbandonedRuns(openMetadata, Context.current().client, link.namespace, run.fqn, run.runId, input.startDate);
+      for (const c of closed) log.info('earlier OpenMetadata run closed', { pipeline: run.fqn, runId: c.runId, state: c.state, temporal: c.temporalStatus });
+    } catch (error) {
+      log.warn('earlier OpenMetadata runs not checked', { pipeline: run.fqn, reason: maskSecrets(messageOf(error), config.secrets) });
+    }
     const snapshot = {
       projectsSeen: 0, projectsFiltered: 0, records: 0, updatedRecords: 0, warningsTotal: 0, failuresTotal: 0, failures: [], listingDone: false,
       lineage: { prefixes: config.plan.dbServicePrefixes.length, done: 0, records: 0, warnings: 0, filtered: 0 },
     };
-    await statusWriterFor(null).write(openMetadata, { run, state: 'running', snapshot, at: input.startDate, link: temporalLink(env) });
+    await statusWriterFor(null).write(openMetadata, { run, state: 'running', snapshot, at: input.startDate, link });
     result.run = run;
   } catch (error) {
     result.warning = { item: settings.fqn, reason: `OpenMetadata pipeline status not reported: ${maskSecrets(messageOf(error), config.secrets)}` };
