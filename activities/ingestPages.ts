@@ -1,25 +1,41 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Connected, RunCache } from './context';
-import { emptyCounts, ingestProjectPage } from './ingestPage';
-import { REPORT_LIMIT, type ItemReport, type PageCounts, type PagesInput, type PagesResult } from './types';
+import { ingestProjectPage } from './ingestPage';
+import { addCounts, addReports, emptyPageCounts } from '../workflows/summary';
+import type { PagesInput, PagesResult } from './types';
 
 /** Pages one activity reads at most: the workflow's history grows per activity, not per page. */
 export const MAX_PAGES_PER_BATCH = 10;
 /** A batch stops starting pages after this long, so the workflow's progress stays fresh at any rate limit. */
 export const BATCH_TIME_BUDGET_MS = 10_000;
 const KEEPALIVE_MS = 5_000;
+/** How long a cancelled batch (worker shutting down, Ctrl-C) still waits for its page in flight. */
+export const PAGE_HAND_BACK_MS = 1_500;
 
-function addCounts(into: PageCounts, more: PageCounts): void {
-  for (const key of Object.keys(more) as (keyof PageCounts)[]) into[key] += more[key];
-}
-
-function addReports(into: ItemReport[], more: ItemReport[]): number {
-  for (const item of more) if (into.length < REPORT_LIMIT) into.push(item);
-  return more.length;
+/**
+ * The page, or null once `signal` has been aborted for `graceMs` without it ending: a page stuck behind a
+ * Retry-After must not hold a worker's shutdown. The page's cursor is still the batch's `next`, so the next
+ * attempt reads it again (writes are idempotent).
+ */
+async function pageOrHandBack<T>(work: Promise<T>, signal: AbortSignal, graceMs: number): Promise<T | null> {
+  work.catch(() => undefined); // its failure after being handed back is nobody's
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => undefined as void;
+  const handBack = new Promise<null>((resolve) => {
+    onAbort = () => { timer = setTimeout(() => resolve(null), graceMs); };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, handBack]);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function emptyBatch(cursor: string | null): PagesResult {
-  return { next: cursor, pagesRead: 0, keptDigests: '', counts: emptyCounts(), warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, cursors: [] };
+  return { next: cursor, pagesRead: 0, keptDigests: '', counts: emptyPageCounts(), warnings: [], failures: [], warningsTotal: 0, failuresTotal: 0, cursors: [], created: [] };
 }
 
 /**
@@ -45,15 +61,19 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
   const resumed = context.info.heartbeatDetails as PagesResult | undefined;
   const batch: PagesResult = resumed ?? emptyBatch(input.cursor);
   batch.cursors ??= [];
+  batch.created ??= [];
   // Keep the heartbeat alive between pages (rate-limit waits) without dropping the resume point.
   const keepalive = setInterval(() => context.heartbeat(batch), KEEPALIVE_MS);
   const started = Date.now();
   const maxPages = input.maxPages ?? MAX_PAGES_PER_BATCH;
   try {
     do {
-      cache.lastPageAt = Date.now();
-      const page = await ingestProjectPage(conn, cache, { ...input, cursor: batch.next });
-      cache.lastPageAt = Date.now();
+      const page = await pageOrHandBack(ingestProjectPage(conn, cache, { ...input, cursor: batch.next }), context.cancellationSignal, PAGE_HAND_BACK_MS);
+      if (page === null) {
+        // Without a finished page, the batch has nothing to hand back: a retried attempt reads from its cursor.
+        if (batch.pagesRead === 0) throw ApplicationFailure.retryable('cancelled before its first page ended (worker shutting down)', 'BatchHandedBack');
+        break;
+      }
       if (page.next !== null) {
         refuseRepeatedCursor(input, batch, page.next);
         batch.cursors!.push(page.next);
@@ -61,6 +81,8 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
       batch.next = page.next;
       batch.pagesRead++;
       batch.keptDigests += page.keptDigests;
+      if (page.keptNames !== undefined) batch.keptNames = (batch.keptNames ?? '') + page.keptNames;
+      for (const dashboard of page.created ?? []) batch.created!.push(dashboard);
       addCounts(batch.counts, page.counts);
       batch.warningsTotal += addReports(batch.warnings, page.warnings);
       batch.failuresTotal += addReports(batch.failures, page.failures);
@@ -79,7 +101,6 @@ export async function ingestProjectPages(conn: Connected, cache: RunCache, input
   } finally {
     clearInterval(keepalive);
   }
-  // Lineage started beside the listing on this worker waits for this.
-  if (batch.next === null) cache.listingDone = true;
+  context.heartbeat(batch);
   return batch;
 }

@@ -83,6 +83,7 @@ export function buildCli(): Command {
     .option('--trigger <how>', 'only runs started this way: cli, schedule, ui or api')
     .option('--recent <n>', 'closed runs to show besides the running ones', '10')
     .option('--json', 'print the runs as JSON')
+    .option('--warnings', "every warning of the service's latest run (with --service)")
     .action(async (opts) => {
       process.exitCode = await statusCommand(opts);
     });

@@ -1,5 +1,6 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { progressQuery, type IngestionSummary } from '../workflows/messages';
+import { inFlightOf, type InFlight, type PendingActivityLike } from './progressView';
 
 /**
  * Polls every `intervalMs`. Each poll runs under a signal of its own, dropped once the poll settles: the
@@ -36,13 +37,30 @@ export interface Progress {
   summary: IngestionSummary;
   /** When an attempt held back by Hex's Retry-After starts again. */
   hexRetryAfterUntil: Date | null;
+  /** What activities still running have done so far (their last heartbeat). */
+  inFlight: InFlight;
 }
 
-/** The workflow's progress, and whether a page activity is waiting out a Retry-After from Hex. */
-export async function readProgress(handle: WorkflowHandle, signal: AbortSignal, run: <R>(signal: AbortSignal, fn: () => Promise<R>) => Promise<R>): Promise<Progress> {
+/** Events of a run whose first workflow task has not ended yet: started, task scheduled, task started. */
+const EVENTS_BEFORE_FIRST_TASK_ENDS = 3;
+
+/**
+ * The workflow's progress, the work in flight, and whether a page activity is waiting out a Retry-After from
+ * Hex. Null until the run's first workflow task has ended: a query before that has no handler to answer it.
+ */
+export async function readProgress(handle: WorkflowHandle, signal: AbortSignal, run: <R>(signal: AbortSignal, fn: () => Promise<R>) => Promise<R>): Promise<Progress | null> {
+  const before = await run(signal, () => handle.describe()).catch(() => null);
+  if (!before || before.historyLength <= EVENTS_BEFORE_FIRST_TASK_ENDS) return null;
   const summary = await run(signal, () => handle.query(progressQuery));
-  const description = await run(signal, () => handle.describe()).catch(() => null);
-  return { summary, hexRetryAfterUntil: description ? retryAfterWaitOf(description.raw.pendingActivities ?? []) : null };
+  // Described after the query: a batch ending in between is missed once rather than counted twice.
+  const description = await run(signal, () => handle.describe()).catch(() => before);
+  const pending = description.raw.pendingActivities ?? [];
+  const converter = handle.client.options.loadedDataConverter.payloadConverter;
+  return {
+    summary,
+    hexRetryAfterUntil: retryAfterWaitOf(pending),
+    inFlight: inFlightOf(pending as PendingActivityLike[], (payload) => converter.fromPayload(payload as never)),
+  };
 }
 
 interface PendingActivity {
@@ -62,4 +80,22 @@ export function retryAfterWaitOf(pending: PendingActivity[], now = Date.now()): 
     if (at > now && (until === null || at > until)) until = at;
   }
   return until === null ? null : new Date(until);
+}
+
+/**
+ * Projects the service's last completed run saw: the listing's expected length, for the progress line's ETA.
+ * Null when Temporal keeps no such run (or cannot say).
+ */
+export async function lastCompletedProjects(client: Client, workflowId: string): Promise<number | null> {
+  if (/['\\]/.test(workflowId)) return null;
+  try {
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}' AND ExecutionStatus = 'Completed'` })) {
+      const summary = await client.workflow.getHandle(workflowId, run.runId).result() as Partial<IngestionSummary> | undefined;
+      const seen = summary?.projectsSeen;
+      return typeof seen === 'number' && seen > 0 ? seen : null;
+    }
+  } catch {
+    // The ETA is a nicety: without it the line shows the rate alone.
+  }
+  return null;
 }

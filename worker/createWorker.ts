@@ -27,5 +27,11 @@ export async function createHexWorker(options: HexWorkerOptions): Promise<Worker
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(options.temporalUiUrl ? { ...env, HEXMETA_TEMPORAL_UI_URL: options.temporalUiUrl } : env),
     maxConcurrentActivityTaskExecutions: 20,
+    // A heartbeat reaches Temporal within 2 s (not 80% of the heartbeat timeout): the CLI's progress line reads
+    // the batch in flight from it, and a worker that dies leaves a fresh resume point.
+    maxHeartbeatThrottleInterval: '2 seconds',
+    // Ctrl-C or SIGTERM: activities are told at once and hand back what they finished (see ingestPages.ts).
+    shutdownGraceTime: 0,
+    shutdownForceTime: '4 seconds',
   });
 }

@@ -19,6 +19,15 @@ function timestampOf(meta: LogMetadata | undefined): Date | undefined {
 }
 
 /**
+ * The SDK's own INFO lines (worker state changes, pollers, Nexus) tell an operator nothing about the ingestion:
+ * they show at DEBUG. Lines written by workflow or activity code through the SDK keep their level.
+ */
+function sdkLevel(level: Exclude<LogLevel, 'TRACE'>, meta: LogMetadata | undefined): Exclude<LogLevel, 'TRACE'> {
+  const component = meta?.sdkComponent;
+  return level === 'INFO' && component !== 'workflow' && component !== 'activity' ? 'DEBUG' : level;
+}
+
+/**
  * The Temporal SDK's Logger interface over our logger, so worker, workflow and core lines share our format,
  * level and secret scrubber. TRACE has no counterpart in OpenMetadata's levels and is dropped.
  */
@@ -27,7 +36,7 @@ export class SdkLogger implements Logger {
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
     if (level === 'TRACE') return;
-    this.target.log(level, message, fieldsOf(meta), timestampOf(meta));
+    this.target.log(sdkLevel(level, meta), message, fieldsOf(meta), timestampOf(meta));
   }
 
   trace(message: string, meta?: LogMetadata): void { this.log('TRACE', message, meta); }

@@ -42,8 +42,8 @@ let runtimeInstalled = false;
  * core lines in the same format, level and scrubber) and the Prometheus endpoint. The SDK allows one Runtime per
  * process, made before the first NativeConnection or Worker, so this runs first and once.
  */
-export function setUpTelemetry(settings: TelemetrySettings, options: { runsWorker: boolean }): Log {
-  const log = configureProcessLog({ level: settings.level, format: settings.format });
+export function setUpTelemetry(settings: TelemetrySettings, options: { runsWorker: boolean; write?: (line: string) => void }): Log {
+  const log = configureProcessLog({ level: settings.level, format: settings.format, write: options.write });
   if (!options.runsWorker) {
     if (settings.metricsAddress) log.warn('no worker runs in this process: --metrics-address is ignored');
     return log;

@@ -6,7 +6,10 @@ import { createHexWorker } from '../../worker/createWorker';
 import { setUpTelemetry, telemetrySettings, TelemetryOptionError, type TelemetryFlags } from '../../worker/telemetry';
 import type { IngestionSummary } from '../../workflows/messages';
 import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
-import { pollEvery, readProgress } from '../progressPolling';
+import { lastCompletedProjects, pollEvery, readProgress } from '../progressPolling';
+import { lineageSoFar, MonotonicCounts, ProgressRate, withInFlight } from '../progressView';
+import { LiveLine } from '../liveLine';
+import { watchInterrupts } from '../interrupts';
 import { EXIT_INTERRUPTED, EXIT_ITEM_FAILURES, EXIT_SETUP_FAILED, exitCodeOf, formatSummary, progressLine } from '../summary';
 import { claimService, ServiceBusyError, type ServiceClaim } from '../serviceLock';
 import {
@@ -22,6 +25,11 @@ export interface IngestCommandOptions extends TelemetryFlags, ConnectionFlags {
   fullHistory?: boolean;
   ui?: boolean;
 }
+
+/** Without a TTY, a plain progress line this often. */
+const PLAIN_PROGRESS_MS = 30_000;
+/** A first Ctrl-C gives the worker this long to hand its activities back; then hexmeta exits regardless. */
+const INTERRUPT_GRACE_MS = 4_500;
 
 function reportInterrupted(workflowId: string): number {
   // The workflow lives on in Temporal (and in .hexmeta/ when embedded): the same command resumes it.
@@ -65,7 +73,9 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     throw error;
   }
   // The embedded worker logs at the file's level unless --log-level or HEXMETA_LOG_LEVEL says otherwise.
-  log = setUpTelemetry(telemetrySettings(options, process.env, fileLevel), { runsWorker: !remote });
+  // Log lines go above the live progress line, never through it.
+  const live = new LiveLine(process.stderr);
+  log = setUpTelemetry(telemetrySettings(options, process.env, fileLevel), { runsWorker: !remote, write: (line) => live.writeLog(line) });
 
   let target;
   try {
@@ -87,47 +97,70 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     }
   }
   const taskQueue = settings.taskQueue;
-  let interrupted = false;
+  const uiUrl = target.embedded?.uiUrl ?? null;
+  if (uiUrl) log.info(`Temporal Web UI: ${uiUrl} (up while this run lasts)`);
   // Stopped (its poll in flight awaited) before the connection closes: a query on a closed channel would throw.
   let polling: ReturnType<typeof pollEvery> | undefined;
   const queries = new AbortController();
-  const onSignal = () => { interrupted = true; };
+  let workflowId = '';
+  const interrupts = watchInterrupts({
+    graceMs: INTERRUPT_GRACE_MS,
+    onFirst: () => {
+      live.clear();
+      log.warn('Ctrl-C: stopping the worker; the run keeps what it finished (Ctrl-C again to quit at once)');
+      // The wait for the result ends here; an embedded worker then drains (see createHexWorker's shutdown times).
+      queries.abort();
+    },
+    onForced: (reason) => {
+      live.clear();
+      log.warn(`${reason === 'again' ? 'Second Ctrl-C' : 'The worker did not stop in time'}: quitting now. Workflow ${workflowId || '(not started)'} keeps its progress; run the same command again to resume.`);
+    },
+  });
   try {
     const worker = target.embedded
       ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue, temporalUiUrl: target.embedded.uiUrl })
       : null;
     const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote, fullHistory: options.fullHistory, trigger: 'cli' });
+    workflowId = handle.workflowId;
     log.info(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
-    const tty = process.stderr.isTTY;
+    if (uiUrl) log.info(`Follow it in the Web UI: ${uiUrl}/namespaces/${encodeURIComponent(target.namespace)}/workflows/${encodeURIComponent(handle.workflowId)}`);
+    const tty = live.tty;
     const run = <R>(signal: AbortSignal, fn: () => Promise<R>) => target.client.withAbortSignal(signal, fn);
-    polling = pollEvery(tty ? 500 : 5_000, (signal) => readProgress(handle, signal, run), ({ summary: s, hexRetryAfterUntil }) => {
-      const line = progressLine(s, hexRetryAfterUntil);
-      if (tty) process.stderr.write(`\r${line}\x1b[K`);
+    const rate = new ProgressRate(await lastCompletedProjects(target.client, handle.workflowId));
+    const monotonic = new MonotonicCounts();
+    polling = pollEvery(tty ? 500 : PLAIN_PROGRESS_MS, (signal) => readProgress(handle, signal, run), (progress) => {
+      if (!progress || interrupts.interrupted) return;
+      const s = monotonic.apply(withInFlight(progress.summary, progress.inFlight));
+      rate.add(s.projectsSeen);
+      const line = progressLine(s, progress.hexRetryAfterUntil, {
+        lineage: lineageSoFar(progress.summary, progress.inFlight), projectsPerSecond: rate.perSecond(), secondsLeft: rate.secondsLeft(),
+      });
+      if (tty) live.show(line);
       else log.info(line);
     });
     // Under the same abort signal: a long poll still retrying on a closed channel would throw.
     const result = target.client.withAbortSignal(queries.signal, () => handle.result());
     result.catch(() => undefined);
-    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     let summary: IngestionSummary;
     try {
       summary = worker ? await worker.runUntil(result) : await result;
     } catch (error) {
-      if (tty) process.stderr.write('\n');
-      if (interrupted) return reportInterrupted(handle.workflowId);
+      live.clear();
+      if (interrupts.interrupted) return reportInterrupted(handle.workflowId);
       log.error(`Ingestion failed: ${rootMessage(error)}`);
       return isSetupFailure(error) ? EXIT_SETUP_FAILED : EXIT_ITEM_FAILURES;
     }
-    if (tty) process.stderr.write('\n');
+    live.clear();
     // A worker stopped by a signal may end its run without the workflow's result.
-    if (interrupted && !summary) return reportInterrupted(handle.workflowId);
+    if (interrupts.interrupted && !summary) return reportInterrupted(handle.workflowId);
     console.log(options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     return exitCodeOf(summary);
   } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     queries.abort();
     await polling?.stop();
+    live.clear();
     claim?.release();
     await target.close();
+    interrupts.dispose();
   }
 }
