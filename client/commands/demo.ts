@@ -99,6 +99,12 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
       `the workflow file is the format you would write for a real workspace; its secrets (HEX_TOKEN, OM_JWT${lineage ? `, ${PG_PASSWORD_VARIABLE}` : ''}) `
         + 'were passed to the worker only',
     ];
+    if (!options.exit && temporal.uiUrl) {
+      // The exact values of the Web UI's Start Workflow form: its task queue is the demo worker's own.
+      notes.push(`to start a run from the Web UI (${temporal.uiUrl}/namespaces/${DEMO_NAMESPACE}/workflows, Start Workflow), fill in: `
+        + `Workflow Type: hexIngestion · Task Queue: ${DEMO_TASK_QUEUE} · Workflow ID: hex-demo-from-ui (any) · `
+        + `Input (JSON): ${JSON.stringify({ configPath: workflowFile })}`);
+    }
     if (!options.exit) {
       notes.push(`while the demo runs, TEMPORAL_ADDRESS=${temporal.address} npx hexmeta ingest -c ${workflowFile} --task-queue ${DEMO_TASK_QUEUE} `
         + 'runs the same ingestion again on its worker');
