@@ -6,6 +6,7 @@ import { ingestProjectPage } from './ingestPage';
 import { ingestProjectPages } from './ingestPages';
 import { lineageForPrefix } from './lineagePrefix';
 import { markDeletedDashboards } from './markDeleted';
+import { markDeletedCharts } from './markDeletedCharts';
 import { beginPipelineRun, reportPipelineStatus } from './pipelineStatus/activities';
 import type { BeginPipelineRunInput, BeginPipelineRunResult, ReportStatusInput, ReportStatusResult } from './pipelineStatus/types';
 import { prepareIngestion } from './prepare';
@@ -63,6 +64,16 @@ export function createActivities(env: NodeJS.ProcessEnv = process.env) {
         const conn = state.connect(input.source);
         const result = await heartbeating(() => markDeletedDashboards(conn, input));
         conn.log.info('deleted dashboards marked', { deleted: result.deleted, failures: result.failures.length });
+        return result;
+      } catch (error) {
+        throw toActivityFailure(error, state.secretsOf(input.source));
+      }
+    },
+    async markDeletedCharts(input: MarkDeletedInput): Promise<MarkDeletedResult> {
+      try {
+        const conn = state.connect(input.source);
+        const result = await heartbeating(() => markDeletedCharts(conn, input));
+        conn.log.info('deleted charts marked', { deleted: result.deleted, failures: result.failures.length, serverSide: result.serverSide === true });
         return result;
       } catch (error) {
         throw toActivityFailure(error, state.secretsOf(input.source));

@@ -5,7 +5,7 @@ import { writeDashboards } from './dashboardWrites';
 import { finishProject, ingestComponent, isItemFailure, prepareProject, projectLabel, type DashboardWritten, type PreparedProject, type ProjectContext } from './ingestProject';
 import { FilterUndecided, isFilteredOut } from './mapping/filter';
 import { malformedReason } from './mapping/dashboard';
-import { nameDigest } from './mapping/seen';
+import { componentDigest, nameDigest } from './mapping/seen';
 import { behaviourOf } from './openmetadata/serverBehaviour';
 import { utcDate } from './mapping/usage';
 import type { ItemReport, PageCounts, PageInput, PageResult } from './types';
@@ -50,6 +50,9 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
   const warnings: ItemReport[] = [];
   const failures: ItemReport[] = [];
   let keptDigests = '';
+  // The kept projects' names, for servers that mark deleted what was not seen by name (deleteStale).
+  const keepNames = behaviourOf(plan).deleteStale;
+  let keptNames = '';
   let kept = 0;
   let keptChanged = 0;
   const report = (list: ItemReport[], item: string, reason: string) => {
@@ -74,19 +77,25 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     }
     const project = raw as HexProject;
     try {
-      if (project.type === 'COMPONENT') return await ingestComponent(ctx, project);
+      if (project.type === 'COMPONENT') {
+        // A kept component's chart is not marked deleted (see markDeletedCharts.ts).
+        if (plan.charts && !isFilteredOut(project.title, plan.chartFilterPattern)) keptDigests += componentDigest(project.id);
+        return await ingestComponent(ctx, project);
+      }
       counts.projectsSeen++;
       if (plan.hasProjectFilterPattern || isFilteredOut(project.title, plan.dashboardFilterPattern)) {
         counts.projectsFiltered++;
         return;
       }
       keptDigests += nameDigest(project.id);
+      if (keepNames) keptNames += `${project.id}\n`;
       kept++;
       prepared.push(await prepareProject(ctx, project));
     } catch (error) {
       keptChanged++; // a failed project is not known to be unchanged
       if (error instanceof FilterUndecided) {
         keptDigests += nameDigest(project.id); // not known to be filtered out: its dashboard is not marked deleted
+        if (keepNames) keptNames += `${project.id}\n`;
         report(failures, projectLabel(project), error.message);
         return;
       }
@@ -131,5 +140,5 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     }
   });
   const allUnchanged = kept > 0 && keptChanged === 0 && failures.length === 0;
-  return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures, allUnchanged };
+  return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures, allUnchanged, ...(keepNames ? { keptNames } : {}) };
 }

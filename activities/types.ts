@@ -65,6 +65,8 @@ export interface PageResult {
   failures: ItemReport[];
   /** Every kept project of the page had its stored fingerprint (and at least one was kept). */
   allUnchanged?: boolean;
+  /** The kept projects' names, one a line: only for servers with deleteStale (see serverBehaviour.ts). */
+  keptNames?: string;
 }
 
 export interface PagesInput extends PageInput {
@@ -135,9 +137,16 @@ export interface MarkDeletedInput {
   plan: IngestionPlan;
   /** Digests of every project kept by the complete listing, concatenated. */
   seenDigests: string;
+  /**
+   * Names of every project kept, one a line, for deleteStale; null when they outgrew what workflow state
+   * keeps (the list-and-diff is used then), absent before the server was known to take deleteStale.
+   */
+  seenNames?: string | null;
 }
 
 export interface MarkDeletedResult {
   deleted: number;
   failures: ItemReport[];
+  /** The server marked them deleted in one request (deleteStale). */
+  serverSide?: boolean;
 }

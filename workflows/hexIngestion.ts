@@ -11,6 +11,7 @@ import type { IngestionPlan } from '../activities/config/types';
 import type { ItemReport, LineageResult, PageCounts, PageInput, PagesResult } from '../activities/types';
 import { progressQuery, type IngestionInput, type IngestionSummary } from './messages';
 import { outcomeOf } from './runOutcome';
+import { addSeenNames } from './seenNames';
 import { RunReport } from './runReport';
 import { lacksSearchAttributes, markRun, showState } from './visibility';
 
@@ -181,6 +182,7 @@ async function listAndLink(
   summary.phase = 'dashboards';
   let cursor = input.resume?.cursor ?? null;
   let seenDigests = input.resume?.seenDigests ?? '';
+  let seenNames = input.resume?.seenNames;
   const guard = new ListingGuard(input.resume?.seenCursors);
   const firstPage = summary.pagesRead === 0;
   const prefixes = plan.dbServicePrefixes.slice(summary.lineage.length);
@@ -209,10 +211,11 @@ async function listAndLink(
       await report?.progress(plan.dbServicePrefixes.length, cursor === null);
       showState(summary, plan.dbServicePrefixes.length);
       seenDigests += page.keptDigests;
+      seenNames = addSeenNames(seenNames, page.keptNames);
       if (page.stoppedEarly) summary.listingStoppedEarly = true;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
-        await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests, seenCursors: guard.digests(), ...(report ? { report: report.state } : {}) } });
+        await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests, seenNames, seenCursors: guard.digests(), ...(report ? { report: report.state } : {}) } });
       }
     } while (cursor !== null);
   }
@@ -249,8 +252,15 @@ async function listAndLink(
   // Only after a complete listing: a page that failed for good has failed the run before this, and an
   // incremental listing that stopped early has not seen the older projects.
   if (plan.markDeletedDashboards && !summary.listingStoppedEarly) {
-    const marked = await cleanup.markDeletedDashboards({ source: input.source, plan, seenDigests });
+    const marked = await cleanup.markDeletedDashboards({ source: input.source, plan, seenDigests, ...(seenNames !== undefined ? { seenNames } : {}) });
     summary.dashboardsMarkedDeleted = marked.deleted;
+    summary.failuresTotal += marked.failures.length;
+    addReports(summary.failures, marked.failures);
+  }
+  // Charts only where hexmeta writes them; after the dashboards, whose deletion leaves their charts unshown.
+  if (plan.markDeletedCharts && plan.charts && !summary.listingStoppedEarly && patched('mark-deleted-charts')) {
+    const marked = await cleanup.markDeletedCharts({ source: input.source, plan, seenDigests });
+    summary.chartsMarkedDeleted = marked.deleted;
     summary.failuresTotal += marked.failures.length;
     addReports(summary.failures, marked.failures);
   }

@@ -32,6 +32,8 @@ export interface IngestionSummary extends PageCounts {
   historyReadUntil: Record<string, string>;
   /** Dashboards soft-deleted because their project is gone, archived or filtered out. */
   dashboardsMarkedDeleted: number;
+  /** Charts soft-deleted because no live dashboard shows them and no kept component is theirs (markDeletedCharts). */
+  chartsMarkedDeleted?: number;
   /** How the run ended by OpenMetadata's rule (workflowConfig.successThreshold, raiseOnError); absent in older runs. */
   outcome?: RunOutcome;
 }
@@ -43,6 +45,8 @@ export interface IngestionInput {
   historyReadUntil?: Record<string, string>;
   resume?: {
     plan: IngestionPlan; cursor: string | null; summary: IngestionSummary; runKey: string; window: { start: string; end: string }; seenDigests: string;
+    /** Kept project names for deleteStale (see seenNames.ts); absent without a server that takes it. */
+    seenNames?: string | null;
     /** Digests of every page cursor Hex gave so far (see listingGuard.ts); absent in runs resumed by older versions. */
     seenCursors?: string;
     /** The OpenMetadata run being reported to (see runReport.ts); absent in runs resumed by older versions. */

@@ -11,6 +11,11 @@ export function nameDigest(name: string): string {
   return createHash('sha1').update(name).digest('hex').slice(0, DIGEST_CHARS);
 }
 
+/** The seen-set entry of a kept Hex component (its chart), never equal to a dashboard name's. */
+export function componentDigest(id: string): string {
+  return nameDigest(`component:${id}`);
+}
+
 export function digestSet(concatenated: string): Set<string> {
   const set = new Set<string>();
   for (let i = 0; i + DIGEST_CHARS <= concatenated.length; i += DIGEST_CHARS) set.add(concatenated.slice(i, i + DIGEST_CHARS));

@@ -147,10 +147,10 @@ export class OpenMetadataClient {
   }
 
   /** One page of a service's charts with their fingerprints. */
-  async listCharts(service: string, after: string | null, limit = 1000) {
-    const params: Record<string, unknown> = { service, limit, include: 'all', fields: 'sourceHash' };
+  async listCharts(service: string, after: string | null, limit = 1000, include = 'all') {
+    const params: Record<string, unknown> = { service, limit, include, fields: 'sourceHash' };
     if (after) params.after = after;
-    const { data } = await this.http.request<{ data: { name?: string; sourceHash?: string; deleted?: boolean }[]; paging?: { after?: string } }>({
+    const { data } = await this.http.request<{ data: { id: string; name?: string; sourceHash?: string; deleted?: boolean }[]; paging?: { after?: string } }>({
       method: 'GET', url: '/charts', params,
     });
     return { charts: data.data ?? [], after: data.paging?.after ?? null };
@@ -211,5 +211,24 @@ export class OpenMetadataClient {
 
   async softDeleteDashboard(id: string): Promise<void> {
     await this.http.request({ method: 'DELETE', url: `/dashboards/${id}`, params: { recursive: true, hardDelete: false } });
+  }
+
+  async softDeleteChart(id: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', url: `/charts/${id}`, params: { recursive: true, hardDelete: false } });
+  }
+
+  /**
+   * OpenMetadata 2.0's server-side "mark deleted what was not seen" (DELETE /{collection}/deleteStale) within a
+   * service; a soft delete. Answers how many it deleted when the server says (`count`, else `entities`), else
+   * null. A server without the endpoint answers 404 (the caller falls back to list-and-delete).
+   */
+  async deleteStale(collection: 'dashboards' | 'charts', service: string, seenFqns: string[]): Promise<number | null> {
+    const { data } = await this.http.request<{ count?: unknown; entities?: unknown }>({
+      method: 'DELETE',
+      url: `/${collection}/deleteStale`,
+      data: { scopeFqn: service, scopeEntityType: 'service', seenFqns, dryRun: false, hardDelete: false, recursive: true },
+    });
+    if (typeof data?.count === 'number') return data.count;
+    return Array.isArray(data?.entities) ? data.entities.length : null;
   }
 }

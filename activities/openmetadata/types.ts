@@ -60,6 +60,8 @@ export interface DashboardEntity extends EntityReference {
   deleted?: boolean;
   sourceHash?: string;
   usageSummary?: UsageSummary | null;
+  /** With `fields=charts`: the dashboard's charts. */
+  charts?: EntityReference[];
 }
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { makeProject } from '../../servers/hexServer';
 import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
 import {
@@ -112,14 +112,6 @@ const EXPECTED_EDGES: Record<string, string[]> = {
   [`${FQN.chSessions} -> ${gamma.id}`]: [chQueries.gammaSessions],
 };
 
-let world: World;
-let ingest: () => Promise<{ result: CliResult; workerOutput: CliResult }>;
-let result: CliResult;
-let workerOutput: CliResult;
-let summary: any;
-let history: string;
-const tableFqnById = new Map<string, string>();
-
 async function seedPostgres(): Promise<void> {
   await runPostgres(pg, [
     `CREATE SCHEMA ${pgSchema}`,
@@ -164,209 +156,230 @@ async function dropWarehouseObjects(): Promise<void> {
   ]);
 }
 
-function seedOpenMetadata(world: World): void {
-  const om = world.openMetadata;
-  om.addDatabaseService('pg_wh', 'Postgres', postgresConnection(pg));
-  // Stored masked: the workflow file's `warehouses:` entry supplies the connection.
-  om.addDatabaseService('maria_wh', 'MariaDB', mariadbConnection(maria, MASKED));
-  om.addDatabaseService('ch_wh', 'Clickhouse', clickhouseConnection(clickhouse));
-  // Masked and absent from the workflow file: no usable connection.
-  om.addDatabaseService('ghost_wh', 'Postgres', postgresConnection(pg, MASKED));
-  // refunds, returns_* and users_* are read by Hex queries but unknown to OpenMetadata.
-  for (const fqn of Object.values(FQN)) tableFqnById.set(om.addTable(fqn).id, fqn);
-}
-
-before(async () => {
-  const { address } = await suiteTemporal();
-  await Promise.all([seedPostgres(), seedMariadb(), seedClickhouse()]);
-  world = await startWorld({ projects: [alpha, beta, gamma], serviceName: SERVICE });
-  seedOpenMetadata(world);
-  const configPath = world.writeConfig((doc) => {
-    doc.source.sourceConfig.config.lineageInformation = {
-      // One of each form: service.database, service.database.schema, service; and one without a connection.
-      dbServicePrefixes: [`pg_wh.${pg.database}`, `maria_wh.default.${maria.database}`, 'ch_wh', 'ghost_wh'],
-    };
-    doc.hexmeta = { lookbackDays: 1 };
-    doc.warehouses = { maria_wh: mariadbConnection(maria, `\${${MARIADB_PASSWORD_VARIABLE}}`) };
-    doc.queryHistory = { pg_wh: { marker: tag }, maria_wh: { marker: tag }, ch_wh: { marker: tag } };
-  });
-  const env = cliEnv({ ...world.secretsEnv, [MARIADB_PASSWORD_VARIABLE]: maria.password, TEMPORAL_ADDRESS: address });
-  const taskQueue = `e2e-lineage-${tag}`;
-  // One ingestion of the workflow file with a worker of its own, so per-run caches start empty every time.
-  ingest = async () => {
-    const worker = await startWorkerProcess(env, taskQueue);
-    let ran: CliResult;
-    try {
-      ran = await runCli(['ingest', '-c', configPath, '--task-queue', taskQueue, '--json'], env);
-    } finally {
-      worker.kill('SIGTERM');
-    }
-    return { result: ran, workerOutput: await worker.output };
-  };
-  ({ result, workerOutput } = await ingest());
-  assert.equal(result.code, 0, `${result.stderr}\n${workerOutput.stderr}`);
-  summary = JSON.parse(result.stdout);
-  const { client, close } = await temporalClient(address);
-  try {
-    history = JSON.stringify(await client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}`).fetchHistory());
-  } finally {
-    await close();
-  }
+// The warehouses' history is made once; each OpenMetadata release gets its own world and ingestions of it.
+let warehousesSeeded: Promise<unknown>;
+before(() => {
+  warehousesSeeded = Promise.all([seedPostgres(), seedMariadb(), seedClickhouse()]);
 });
 
 after(async () => {
-  await world?.close();
   await dropWarehouseObjects();
   await stopSuiteTemporal();
 });
 
-function edgeLabels(): Map<string, any> {
-  const dashboardNameById = new Map(world.openMetadata.dashboards().map((d: any) => [d.id, d.name]));
-  const labels = new Map<string, any>();
-  for (const edge of world.openMetadata.lineageEdges()) {
-    const from = tableFqnById.get(edge.fromId) ?? `${edge.fromType}:${edge.fromId}`;
-    const to = dashboardNameById.get(edge.toId) ?? `${edge.toType}:${edge.toId}`;
-    const label = `${from} -> ${to}`;
-    assert.ok(!labels.has(label), `one edge per pair: ${label}`);
-    labels.set(label, edge);
-  }
-  return labels;
-}
+for (const omVersion of ['1.12.6', '2.0.7']) {
+  describe(`against OpenMetadata ${omVersion}`, () => {
+    let world: World;
+    let ingest: () => Promise<{ result: CliResult; workerOutput: CliResult }>;
+    let result: CliResult;
+    let workerOutput: CliResult;
+    let summary: any;
+    let history: string;
+    const tableFqnById = new Map<string, string>();
 
-test('the run ends done with a dashboard per project', () => {
-  assert.equal(summary.phase, 'done');
-  assert.equal(summary.dashboardsCreated, 3);
-  assert.equal(summary.failuresTotal, 0, JSON.stringify(summary.failures));
-  assert.deepEqual(summary.lineage.map((l: any) => l.prefix), [`pg_wh.${pg.database}`, `maria_wh.default.${maria.database}`, 'ch_wh', 'ghost_wh']);
-  // The run created all three dashboards, so nothing fed them before: only the stranger's project is read (404).
-  const lineageReads = world.openMetadata.requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/'));
-  assert.deepEqual(lineageReads.map((r) => r.status), [404]);
-});
-
-test('OpenMetadata holds exactly the table -> dashboard edges the Hex queries read, one per pair', () => {
-  const labels = edgeLabels();
-  assert.deepEqual([...labels.keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
-  for (const edge of labels.values()) {
-    assert.equal(edge.fromType, 'table');
-    assert.equal(edge.toType, 'dashboard');
-  }
-});
-
-test('each edge carries the Hex SQL that found it and the dashboard-lineage source', () => {
-  const labels = edgeLabels();
-  for (const [label, statements] of Object.entries(EXPECTED_EDGES)) {
-    const details = labels.get(label)?.lineageDetails;
-    assert.ok(details, `edge ${label}`);
-    assert.equal(details.source, 'DashboardLineage');
-    assert.ok(statements.includes(details.sqlQuery), `${label}: SQL ${JSON.stringify(details.sqlQuery)}`);
-    assert.match(details.sqlQuery, /-- Hex query metadata: \{/);
-  }
-});
-
-test('per-prefix counts: Hex queries, tables resolved, unresolved and outside the prefix, edges written', () => {
-  const countsOf = (prefix: string) => summary.lineage.find((l: any) => l.prefix === prefix);
-  const expected: Record<string, { dialect: string; counts: Record<string, number>; noise: number }> = {
-    // Hex queries: 4 in the prefix's database (1 of an unknown project) + 2 in the other database.
-    [`pg_wh.${pg.database}`]: {
-      dialect: 'postgres', noise: 2,
-      counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 2, edgesWritten: 3, edgesExisting: 0 },
-    },
-    [`maria_wh.default.${maria.database}`]: {
-      dialect: 'mysql', noise: 2,
-      counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 1, edgesWritten: 3, edgesExisting: 0 },
-    },
-    ch_wh: {
-      dialect: 'clickhouse', noise: 2,
-      counts: { hexQueries: 5, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 0, edgesWritten: 3, edgesExisting: 0 },
-    },
-  };
-  for (const [prefix, want] of Object.entries(expected)) {
-    const got = countsOf(prefix);
-    assert.ok(got, `summary entry for ${prefix}`);
-    assert.equal(got.dialect, want.dialect, prefix);
-    const { queriesRead, ...rest } = got.counts;
-    assert.deepEqual(rest, want.counts, prefix);
-    // Table set-up statements carry the tag too, so the history holds at least the Hex and noise statements.
-    assert.ok(queriesRead >= want.counts.hexQueries + want.noise, `${prefix}: ${queriesRead} queries read`);
-  }
-});
-
-test('tables read but absent from OpenMetadata are reported by warehouse name', () => {
-  const unresolved = (prefix: string) => summary.lineage.find((l: any) => l.prefix === prefix).warnings.map((w: any) => w.item).sort();
-  assert.deepEqual(unresolved(`pg_wh.${pg.database}`), [`pg_wh:${pg.database}.${pgSchema}.refunds`]);
-  assert.deepEqual(unresolved(`maria_wh.default.${maria.database}`), [`maria_wh:${maria.database}.${returns}`]);
-  assert.deepEqual(unresolved('ch_wh'), [`ch_wh:${clickhouse.database}.${users}`]);
-});
-
-test('a prefix whose service has no usable connection is a warning naming it, not a failure', () => {
-  const ghost = summary.lineage.find((l: any) => l.prefix === 'ghost_wh');
-  assert.equal(ghost.dialect, null);
-  assert.deepEqual(Object.values(ghost.counts), Object.values(ghost.counts).map(() => 0));
-  assert.equal(ghost.warnings.length, 1);
-  assert.equal(ghost.warnings[0].item, 'ghost_wh');
-  assert.match(ghost.warnings[0].reason, /masked/);
-  assert.match(ghost.warnings[0].reason, /warehouses\.ghost_wh/);
-  assert.ok(summary.warnings.some((w: any) => w.item === 'ghost_wh'), 'the run summary carries the warning');
-});
-
-test('warehouse passwords reach neither the workflow history nor any output', () => {
-  for (const secret of new Set([pg.password, maria.password, clickhouse.password])) {
-    assert.ok(!history.includes(secret), 'password in workflow history');
-    for (const text of [result.stdout, result.stderr, workerOutput.stdout, workerOutput.stderr]) {
-      assert.ok(!text.includes(secret), 'password in CLI or worker output');
+    function seedOpenMetadata(world: World): void {
+      const om = world.openMetadata;
+      om.addDatabaseService('pg_wh', 'Postgres', postgresConnection(pg));
+      // Stored masked: the workflow file's `warehouses:` entry supplies the connection.
+      om.addDatabaseService('maria_wh', 'MariaDB', mariadbConnection(maria, MASKED));
+      om.addDatabaseService('ch_wh', 'Clickhouse', clickhouseConnection(clickhouse));
+      // Masked and absent from the workflow file: no usable connection.
+      om.addDatabaseService('ghost_wh', 'Postgres', postgresConnection(pg, MASKED));
+      // refunds, returns_* and users_* are read by Hex queries but unknown to OpenMetadata.
+      for (const fqn of Object.values(FQN)) tableFqnById.set(om.addTable(fqn).id, fqn);
     }
-  }
-});
 
-/** Counts per prefix of a run's summary: [edgesWritten, edgesExisting]. */
-function edgeCounts(runSummary: any): Record<string, [number, number]> {
-  const out: Record<string, [number, number]> = {};
-  for (const l of runSummary.lineage) if (l.counts) out[l.prefix] = [l.counts.edgesWritten, l.counts.edgesExisting];
-  return out;
-}
+    before(async () => {
+      const { address } = await suiteTemporal();
+      await warehousesSeeded;
+      world = await startWorld({ projects: [alpha, beta, gamma], serviceName: SERVICE, openMetadata: { version: omVersion } });
+      seedOpenMetadata(world);
+      const configPath = world.writeConfig((doc) => {
+        doc.source.sourceConfig.config.lineageInformation = {
+          // One of each form: service.database, service.database.schema, service; and one without a connection.
+          dbServicePrefixes: [`pg_wh.${pg.database}`, `maria_wh.default.${maria.database}`, 'ch_wh', 'ghost_wh'],
+        };
+        doc.hexmeta = { lookbackDays: 1 };
+        doc.warehouses = { maria_wh: mariadbConnection(maria, `\${${MARIADB_PASSWORD_VARIABLE}}`) };
+        doc.queryHistory = { pg_wh: { marker: tag }, maria_wh: { marker: tag }, ch_wh: { marker: tag } };
+      });
+      const env = cliEnv({ ...world.secretsEnv, [MARIADB_PASSWORD_VARIABLE]: maria.password, TEMPORAL_ADDRESS: address });
+      const taskQueue = `e2e-lineage-${tag}`;
+      // One ingestion of the workflow file with a worker of its own, so per-run caches start empty every time.
+      ingest = async () => {
+        const worker = await startWorkerProcess(env, taskQueue);
+        let ran: CliResult;
+        try {
+          ran = await runCli(['ingest', '-c', configPath, '--task-queue', taskQueue, '--json'], env);
+        } finally {
+          worker.kill('SIGTERM');
+        }
+        return { result: ran, workerOutput: await worker.output };
+      };
+      ({ result, workerOutput } = await ingest());
+      assert.equal(result.code, 0, `${result.stderr}\n${workerOutput.stderr}`);
+      summary = JSON.parse(result.stdout);
+      const { client, close } = await temporalClient(address);
+      try {
+        history = JSON.stringify(await client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}`).fetchHistory());
+      } finally {
+        await close();
+      }
+    });
 
-/** Runs the same ingestion again and returns its summary and the OpenMetadata requests it made. */
-async function ingestAgain() {
-  const from = world.openMetadata.requests.length;
-  const again = await ingest();
-  assert.equal(again.result.code, 0, `${again.result.stderr}\n${again.workerOutput.stderr}`);
-  const requests = world.openMetadata.requests.slice(from);
-  return {
-    summary: JSON.parse(again.result.stdout),
-    lineagePuts: requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/v1/lineage')),
-    lineageReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/')),
-    dashboardReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/dashboards/name/')),
-    tableReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/tables/name/')).map((r) => decodeURIComponent(r.path.split('/v1/tables/name/')[1])),
-  };
-}
+    after(async () => {
+      await world?.close();
+    });
 
-test('a re-run over the same history writes no edge OpenMetadata has, and writes again one deleted in between', async () => {
-  const first = edgeCounts(summary);
-  const second = await ingestAgain();
-  assert.equal(second.lineagePuts.length, 0, 'no lineage write when nothing changed');
-  assert.deepEqual(edgeCounts(second.summary), Object.fromEntries(Object.entries(first).map(([prefix, [written]]) => [prefix, [0, written]])));
-  // One lineage read per project the queries name (the stranger's is a 404), in place of the dashboard look-up.
-  assert.equal(second.lineageReads.length, 4, second.lineageReads.map((r) => r.path).join('\n'));
-  assert.equal(new Set(second.lineageReads.map((r) => r.path)).size, 4);
-  assert.ok(second.lineageReads.every((r) => r.query.upstreamDepth === '1' && r.query.downstreamDepth === '0'));
-  assert.deepEqual(second.lineageReads.map((r) => r.status).sort(), [200, 200, 200, 404]);
-  assert.equal(second.dashboardReads.length, 0);
-  // Tables already upstream of their dashboard are known from that read: not looked up again.
-  const upstreamTables = new Set(Object.keys(EXPECTED_EDGES).map((label) => label.split(' -> ')[0]));
-  assert.deepEqual(second.tableReads.filter((fqn: string) => upstreamTables.has(fqn)), []);
-  assert.deepEqual([...edgeLabels().keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
+    function edgeLabels(): Map<string, any> {
+      const dashboardNameById = new Map(world.openMetadata.dashboards().map((d: any) => [d.id, d.name]));
+      const labels = new Map<string, any>();
+      for (const edge of world.openMetadata.lineageEdges()) {
+        const from = tableFqnById.get(edge.fromId) ?? `${edge.fromType}:${edge.fromId}`;
+        const to = dashboardNameById.get(edge.toId) ?? `${edge.toType}:${edge.toId}`;
+        const label = `${from} -> ${to}`;
+        assert.ok(!labels.has(label), `one edge per pair: ${label}`);
+        labels.set(label, edge);
+      }
+      return labels;
+    }
 
-  // Someone removes one edge in OpenMetadata: the next run puts that one back, and only that one.
-  const removed = edgeLabels().get(`${FQN.chEvents} -> ${gamma.id}`);
-  const deletion = await fetch(`${world.openMetadata.url}/v1/lineage/table/${removed.fromId}/dashboard/${removed.toId}`, {
-    method: 'DELETE', headers: { Authorization: `Bearer ${OM_JWT}` },
+    test('the run ends done with a dashboard per project', () => {
+      assert.equal(summary.phase, 'done');
+      assert.equal(summary.dashboardsCreated, 3);
+      assert.equal(summary.failuresTotal, 0, JSON.stringify(summary.failures));
+      assert.deepEqual(summary.lineage.map((l: any) => l.prefix), [`pg_wh.${pg.database}`, `maria_wh.default.${maria.database}`, 'ch_wh', 'ghost_wh']);
+      // The run created all three dashboards, so nothing fed them before: only the stranger's project is read (404).
+      const lineageReads = world.openMetadata.requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/'));
+      assert.deepEqual(lineageReads.map((r) => r.status), [404]);
+    });
+
+    test('OpenMetadata holds exactly the table -> dashboard edges the Hex queries read, one per pair', () => {
+      const labels = edgeLabels();
+      assert.deepEqual([...labels.keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
+      for (const edge of labels.values()) {
+        assert.equal(edge.fromType, 'table');
+        assert.equal(edge.toType, 'dashboard');
+      }
+    });
+
+    test('each edge carries the Hex SQL that found it and the dashboard-lineage source', () => {
+      const labels = edgeLabels();
+      for (const [label, statements] of Object.entries(EXPECTED_EDGES)) {
+        const details = labels.get(label)?.lineageDetails;
+        assert.ok(details, `edge ${label}`);
+        assert.equal(details.source, 'DashboardLineage');
+        assert.ok(statements.includes(details.sqlQuery), `${label}: SQL ${JSON.stringify(details.sqlQuery)}`);
+        assert.match(details.sqlQuery, /-- Hex query metadata: \{/);
+      }
+    });
+
+    test('per-prefix counts: Hex queries, tables resolved, unresolved and outside the prefix, edges written', () => {
+      const countsOf = (prefix: string) => summary.lineage.find((l: any) => l.prefix === prefix);
+      const expected: Record<string, { dialect: string; counts: Record<string, number>; noise: number }> = {
+        // Hex queries: 4 in the prefix's database (1 of an unknown project) + 2 in the other database.
+        [`pg_wh.${pg.database}`]: {
+          dialect: 'postgres', noise: 2,
+          counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 2, edgesWritten: 3, edgesExisting: 0 },
+        },
+        [`maria_wh.default.${maria.database}`]: {
+          dialect: 'mysql', noise: 2,
+          counts: { hexQueries: 6, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 1, edgesWritten: 3, edgesExisting: 0 },
+        },
+        ch_wh: {
+          dialect: 'clickhouse', noise: 2,
+          counts: { hexQueries: 5, projectsUnknown: 1, tablesResolved: 4, tablesUnresolved: 1, tablesOutsidePrefix: 0, edgesWritten: 3, edgesExisting: 0 },
+        },
+      };
+      for (const [prefix, want] of Object.entries(expected)) {
+        const got = countsOf(prefix);
+        assert.ok(got, `summary entry for ${prefix}`);
+        assert.equal(got.dialect, want.dialect, prefix);
+        const { queriesRead, ...rest } = got.counts;
+        assert.deepEqual(rest, want.counts, prefix);
+        // Table set-up statements carry the tag too, so the history holds at least the Hex and noise statements.
+        assert.ok(queriesRead >= want.counts.hexQueries + want.noise, `${prefix}: ${queriesRead} queries read`);
+      }
+    });
+
+    test('tables read but absent from OpenMetadata are reported by warehouse name', () => {
+      const unresolved = (prefix: string) => summary.lineage.find((l: any) => l.prefix === prefix).warnings.map((w: any) => w.item).sort();
+      assert.deepEqual(unresolved(`pg_wh.${pg.database}`), [`pg_wh:${pg.database}.${pgSchema}.refunds`]);
+      assert.deepEqual(unresolved(`maria_wh.default.${maria.database}`), [`maria_wh:${maria.database}.${returns}`]);
+      assert.deepEqual(unresolved('ch_wh'), [`ch_wh:${clickhouse.database}.${users}`]);
+    });
+
+    test('a prefix whose service has no usable connection is a warning naming it, not a failure', () => {
+      const ghost = summary.lineage.find((l: any) => l.prefix === 'ghost_wh');
+      assert.equal(ghost.dialect, null);
+      assert.deepEqual(Object.values(ghost.counts), Object.values(ghost.counts).map(() => 0));
+      assert.equal(ghost.warnings.length, 1);
+      assert.equal(ghost.warnings[0].item, 'ghost_wh');
+      assert.match(ghost.warnings[0].reason, /masked/);
+      assert.match(ghost.warnings[0].reason, /warehouses\.ghost_wh/);
+      assert.ok(summary.warnings.some((w: any) => w.item === 'ghost_wh'), 'the run summary carries the warning');
+    });
+
+    test('warehouse passwords reach neither the workflow history nor any output', () => {
+      for (const secret of new Set([pg.password, maria.password, clickhouse.password])) {
+        assert.ok(!history.includes(secret), 'password in workflow history');
+        for (const text of [result.stdout, result.stderr, workerOutput.stdout, workerOutput.stderr]) {
+          assert.ok(!text.includes(secret), 'password in CLI or worker output');
+        }
+      }
+    });
+
+    /** Counts per prefix of a run's summary: [edgesWritten, edgesExisting]. */
+    function edgeCounts(runSummary: any): Record<string, [number, number]> {
+      const out: Record<string, [number, number]> = {};
+      for (const l of runSummary.lineage) if (l.counts) out[l.prefix] = [l.counts.edgesWritten, l.counts.edgesExisting];
+      return out;
+    }
+
+    /** Runs the same ingestion again and returns its summary and the OpenMetadata requests it made. */
+    async function ingestAgain() {
+      const from = world.openMetadata.requests.length;
+      const again = await ingest();
+      assert.equal(again.result.code, 0, `${again.result.stderr}\n${again.workerOutput.stderr}`);
+      const requests = world.openMetadata.requests.slice(from);
+      return {
+        summary: JSON.parse(again.result.stdout),
+        lineagePuts: requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/v1/lineage')),
+        lineageReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/lineage/dashboard/name/')),
+        dashboardReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/dashboards/name/')),
+        tableReads: requests.filter((r) => r.method === 'GET' && r.path.includes('/v1/tables/name/')).map((r) => decodeURIComponent(r.path.split('/v1/tables/name/')[1])),
+      };
+    }
+
+    test('a re-run over the same history writes no edge OpenMetadata has, and writes again one deleted in between', async () => {
+      const first = edgeCounts(summary);
+      const second = await ingestAgain();
+      assert.equal(second.lineagePuts.length, 0, 'no lineage write when nothing changed');
+      assert.deepEqual(edgeCounts(second.summary), Object.fromEntries(Object.entries(first).map(([prefix, [written]]) => [prefix, [0, written]])));
+      // One lineage read per project the queries name (the stranger's is a 404), in place of the dashboard look-up.
+      assert.equal(second.lineageReads.length, 4, second.lineageReads.map((r) => r.path).join('\n'));
+      assert.equal(new Set(second.lineageReads.map((r) => r.path)).size, 4);
+      assert.ok(second.lineageReads.every((r) => r.query.upstreamDepth === '1' && r.query.downstreamDepth === '0'));
+      assert.deepEqual(second.lineageReads.map((r) => r.status).sort(), [200, 200, 200, 404]);
+      assert.equal(second.dashboardReads.length, 0);
+      // Tables already upstream of their dashboard are known from that read: not looked up again.
+      const upstreamTables = new Set(Object.keys(EXPECTED_EDGES).map((label) => label.split(' -> ')[0]));
+      assert.deepEqual(second.tableReads.filter((fqn: string) => upstreamTables.has(fqn)), []);
+      assert.deepEqual([...edgeLabels().keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
+
+      // Someone removes one edge in OpenMetadata: the next run puts that one back, and only that one.
+      const removed = edgeLabels().get(`${FQN.chEvents} -> ${gamma.id}`);
+      const deletion = await fetch(`${world.openMetadata.url}/v1/lineage/table/${removed.fromId}/dashboard/${removed.toId}`, {
+        method: 'DELETE', headers: { Authorization: `Bearer ${OM_JWT}` },
+      });
+      assert.equal(deletion.status, 200);
+      assert.equal(edgeLabels().size, Object.keys(EXPECTED_EDGES).length - 1);
+      const third = await ingestAgain();
+      assert.deepEqual(third.lineagePuts.map((r: any) => [r.body.edge.fromEntity.id, r.body.edge.toEntity.id, r.status]), [[removed.fromId, removed.toId, 200]]);
+      const expected = edgeCounts(second.summary);
+      expected.ch_wh = [1, expected.ch_wh[1] - 1];
+      assert.deepEqual(edgeCounts(third.summary), expected);
+      assert.deepEqual([...edgeLabels().keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
+    });
   });
-  assert.equal(deletion.status, 200);
-  assert.equal(edgeLabels().size, Object.keys(EXPECTED_EDGES).length - 1);
-  const third = await ingestAgain();
-  assert.deepEqual(third.lineagePuts.map((r: any) => [r.body.edge.fromEntity.id, r.body.edge.toEntity.id, r.status]), [[removed.fromId, removed.toId, 200]]);
-  const expected = edgeCounts(second.summary);
-  expected.ch_wh = [1, expected.ch_wh[1] - 1];
-  assert.deepEqual(edgeCounts(third.summary), expected);
-  assert.deepEqual([...edgeLabels().keys()].sort(), Object.keys(EXPECTED_EDGES).sort());
-});
+}
