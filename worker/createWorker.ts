@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { workerIdentity } from './reapDeadWorkers';
 import { packagedWorkflowBundle, prebuiltWorkflowBundle } from './workflowBundle';
 
 export const DEFAULT_TASK_QUEUE = 'hexmeta';
@@ -24,6 +25,8 @@ export async function createHexWorker(options: HexWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    // `<pid>@<hostname>`: a worker of the same host tells from it whether this one died (see reapDeadWorkers.ts).
+    identity: workerIdentity(),
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(options.temporalUiUrl ? { ...env, HEXMETA_TEMPORAL_UI_URL: options.temporalUiUrl } : env),
     maxConcurrentActivityTaskExecutions: 20,

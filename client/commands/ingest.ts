@@ -3,6 +3,7 @@ import { processLog } from '../../activities/common/log';
 import { ConfigError } from '../../activities/config/errors';
 import { resolveConfig } from '../../activities/config/load';
 import { createHexWorker } from '../../worker/createWorker';
+import { withReaping } from '../../worker/reapDeadWorkers';
 import { setUpTelemetry, telemetrySettings, TelemetryOptionError, type TelemetryFlags } from '../../worker/telemetry';
 import type { IngestionSummary } from '../../workflows/messages';
 import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
@@ -143,7 +144,8 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     result.catch(() => undefined);
     let summary: IngestionSummary;
     try {
-      summary = worker ? await worker.runUntil(result) : await result;
+      // The embedded worker also retries at once what a killed earlier run of this folder left started.
+      summary = worker ? await withReaping({ client: target.client, taskQueue, log }, () => worker.runUntil(result)) : await result;
     } catch (error) {
       live.clear();
       if (interrupts.interrupted) return reportInterrupted(handle.workflowId);
