@@ -72,15 +72,9 @@ export class RunCache {
   readonly tables = new Map<string, Promise<TableLookup>>();
   /** Project id -> its live dashboard and the entities already upstream of it (null: none), read once per run. */
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
-  /** The listing has ended (on this worker): no further dashboard will be created by this run. */
-  listingDone = false;
-  /** Bytes of history rows this run's lineage activities on this worker keep waiting for their dashboards. */
-  waitingBytes = 0;
-  /** When this worker last started or finished a page of the listing. */
-  lastPageAt = Date.now();
   /**
-   * Dashboards this run created (project id -> dashboard id, or how to find it once it is needed): nothing
-   * fed them before this run.
+   * Dashboards this run created on this worker (project id -> dashboard id, or how to find it once it is
+   * needed): a shortcut only. Which dashboards exist is the workflow's to say (see listingWatch.ts).
    */
   readonly createdDashboards = new Map<string, string | (() => Promise<string | null>)>();
   /** Batched look-ups by FQN (see entityIds.ts), made on first use. */

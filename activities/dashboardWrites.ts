@@ -18,7 +18,7 @@ export interface DashboardWrite {
 }
 
 export type WriteResult =
-  | { ok: true; outcome: WriteOutcome; id: () => Promise<string | null> }
+  | { ok: true; outcome: WriteOutcome; id: () => Promise<string | null>; /** When the answer named it. */ knownId: string | null }
   | { ok: false; error: ServiceError };
 
 /** Writes this many dashboards or more in one bulk request. */
@@ -43,7 +43,7 @@ function idLookedUp(conn: Connected, cache: RunCache, fqn: string): () => Promis
 async function writeOne(conn: Connected, write: DashboardWrite): Promise<WriteResult> {
   try {
     const { entity, outcome } = await conn.openMetadata.putDashboard(write.request);
-    return { ok: true, outcome, id: knownId(entity.id) };
+    return { ok: true, outcome, id: knownId(entity.id), knownId: entity.id };
   } catch (error) {
     if (!isItemFailure(error)) throw error;
     return { ok: false, error };
@@ -100,7 +100,10 @@ async function writeBulk(conn: Connected, cache: RunCache, service: string, writ
     const write = writes[i];
     const created = response.status === 201 || (write.storedId === null && !write.writtenByRun);
     const id = names.id ?? write.storedId;
-    results[i] = { ok: true, outcome: created ? 'created' : 'updated', id: id ? knownId(id) : idLookedUp(conn, cache, buildFqn(service, write.request.name)) };
+    results[i] = {
+      ok: true, outcome: created ? 'created' : 'updated', knownId: id ?? null,
+      id: id ? knownId(id) : idLookedUp(conn, cache, buildFqn(service, write.request.name)),
+    };
   }
   // Requests the answer does not name are written again on their own (PUT is idempotent). Every index is
   // visited: `results` has holes, which `.map` would skip.

@@ -8,20 +8,14 @@ import { malformedReason } from './mapping/dashboard';
 import { componentDigest, nameDigest } from './mapping/seen';
 import { behaviourOf } from './openmetadata/serverBehaviour';
 import { utcDate } from './mapping/usage';
-import type { ItemReport, PageCounts, PageInput, PageResult } from './types';
-import { REPORT_LIMIT } from './types';
+import type { CreatedDashboard, ItemReport, PageInput, PageResult } from './types';
+import { addReport, emptyPageCounts } from '../workflows/summary';
 import pLimit from 'p-limit';
 
 /** Dashboards of one page written at the same time. */
 export const PROJECT_WRITE_CONCURRENCY = 8;
 
-export function emptyCounts(): PageCounts {
-  return {
-    projectsSeen: 0, projectsFiltered: 0, dashboardsCreated: 0, dashboardsUpdated: 0, dashboardsUnchanged: 0,
-    ownersResolved: 0, ownersUnresolved: 0, tagsAttached: 0, chartsWritten: 0, componentsSeen: 0, usageReported: 0,
-    cellsRead: 0, sqlCells: 0, cellTablesResolved: 0, cellTablesUnresolved: 0, cellEdgesWritten: 0,
-  };
-}
+export { emptyPageCounts as emptyCounts };
 
 const DUPLICATE_ON_PAGE = "listed more than once on one page of Hex's listing: the last copy is used";
 
@@ -46,7 +40,7 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
   const { plan } = input;
   // Incremental listings go from the latest edit backwards, so the first page of unchanged projects ends them.
   const page = await conn.hex.listProjects(input.cursor, { includeComponents: plan.charts, latestEditsFirst: plan.listing === 'incremental' });
-  const counts = emptyCounts();
+  const counts = emptyPageCounts();
   const warnings: ItemReport[] = [];
   const failures: ItemReport[] = [];
   let keptDigests = '';
@@ -55,9 +49,8 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
   let keptNames = '';
   let kept = 0;
   let keptChanged = 0;
-  const report = (list: ItemReport[], item: string, reason: string) => {
-    if (list.length < REPORT_LIMIT) list.push({ item, reason });
-  };
+  const report = addReport;
+  const created: CreatedDashboard[] = [];
 
   let pageFailed = false;
   const ctx: ProjectContext = {
@@ -127,6 +120,7 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
   const written = new Map<PreparedProject, DashboardWritten>();
   changed.forEach((p, i) => {
     const result = results[i];
+    if (result.ok && result.outcome === 'created') created.push([p.project.id, result.knownId]);
     if (result.ok) written.set(p, { outcome: result.outcome, id: result.id });
     else report(failures, projectLabel(p.project), result.error.message);
   });
@@ -140,5 +134,5 @@ export async function ingestProjectPage(conn: Connected, cache: RunCache, input:
     }
   });
   const allUnchanged = kept > 0 && keptChanged === 0 && failures.length === 0;
-  return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures, allUnchanged, ...(keepNames ? { keptNames } : {}) };
+  return { next: page.pagination.after ?? null, keptDigests, counts, warnings, failures, allUnchanged, created, ...(keepNames ? { keptNames } : {}) };
 }

@@ -2,18 +2,18 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connected, RunCache } from './context';
 import { emptyLineageCounts, PrefixLineage } from './lineageRows';
+import { askOwnWorkflow, ListingWatch } from './listingWatch';
 import { parsePrefix } from './openmetadata/tables';
 import { existingDashboards } from './storedEntities';
 import { findWarehouseConnection } from './warehouses/connection';
 import { createHistorySource } from './warehouses';
 import type { HistoryCursor, QueryHistorySource } from './warehouses/types';
-import { REPORT_LIMIT, type ItemReport, type LineageCounts, type LineageInput, type LineageResult } from './types';
+import type { ItemReport, LineageInput, LineageResult } from './types';
+import { addReport, type LineageCounts } from '../workflows/summary';
 
 export const HISTORY_PAGE_SIZE = 500;
-/** While the listing runs here, how often waiting rows are looked at again. */
+/** While the listing runs, how often the workflow is asked for the dashboards created since. */
 const SETTLE_EVERY_MS = 500;
-/** A listing that has not run a page on this worker for this long runs elsewhere: stop waiting for it. */
-const LISTING_SILENCE_MS = 60_000;
 
 interface ResumePoint {
   cursor: HistoryCursor | null;
@@ -28,18 +28,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * heartbeat resume point, so a retried attempt continues where the last one stopped.
  *
  * `whileListing`: started beside the listing, so the history is read and the edges of dashboards already
- * there are written while Hex's rate limit paces the listing. Rows of projects not listed yet wait for the
- * dashboards this worker's pages create. A run whose pages go to other workers gets `incomplete` back, and
- * the workflow reads that prefix again after the listing.
+ * there are written while Hex's rate limit paces the listing. Rows of projects not listed yet wait, in this
+ * attempt's memory, for their dashboards: the workflow, which owns the listing's state, is asked which ones
+ * the run has created so far and when the listing has ended, so it works the same whichever worker lists.
+ * Only rows past the bound on waiting names (or a run that continued as new meanwhile) make the result
+ * `incomplete`, and the workflow reads that prefix again after the listing.
  */
 const KEEPALIVE_MS = 5_000;
 
 export async function lineageForPrefix(conn: Connected, cache: RunCache, input: LineageInput): Promise<LineageResult> {
   const prefix = parsePrefix(input.prefix);
   const warnings: ItemReport[] = [];
-  const warn = (item: string, reason: string) => {
-    if (warnings.length < REPORT_LIMIT) warnings.push({ item, reason });
-  };
+  const warn = (item: string, reason: string) => addReport(warnings, item, reason);
   const context = Context.current();
   // Waiting rows live in this attempt's memory only: a retried attempt starts over.
   const resume = input.whileListing ? undefined : context.info.heartbeatDetails as ResumePoint | undefined;
@@ -60,23 +60,36 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     return { prefix: input.prefix, dialect: null, counts, warnings };
   }
   const claimant = `${context.info.activityId}#${context.info.attempt}`;
+  const watch = input.whileListing ? new ListingWatch(askOwnWorkflow()) : null;
   const lineage = new PrefixLineage({
     conn, cache, serviceName: input.plan.serviceName, prefix, dialect: source.dialect, counts, warn, claimant,
     maxWaitingNames: Number(process.env.HEXMETA_LINEAGE_MAX_WAITING_NAMES) || undefined,
+    createdByRun: watch?.createdId,
   });
-  const known = input.whileListing ? await listedSoFar(conn, cache, input) : undefined;
+  const known = watch ? await listedSoFar(conn, cache, input, watch) : undefined;
+  /** Asks the workflow at most every SETTLE_EVERY_MS. */
+  let askedAt = 0;
+  const askWorkflow = async () => {
+    if (!watch || Date.now() - askedAt < SETTLE_EVERY_MS) return;
+    askedAt = Date.now();
+    await watch.refresh();
+  };
   // Names several tables fit are listed in the result, so the summary can say why their edges are missing.
   const ended = (incomplete: boolean): LineageResult => ({
     prefix: input.prefix, dialect: source.dialect, counts, warnings,
     ...(lineage.ambiguous.length ? { ambiguous: lineage.ambiguous } : {}),
     ...(incomplete ? { incomplete: true } : {}),
   });
-  /** Writes waiting rows as this worker's pages create their dashboards, until `enough`; false: the listing runs elsewhere. */
+  /**
+   * Writes waiting rows as the workflow reports their dashboards created, until `enough` or the listing's end;
+   * false: nothing more can be waited for (an older workflow, or the run continued as new).
+   */
   const settleUntil = async (enough: () => boolean): Promise<boolean> => {
-    while (!enough() && !cache.listingDone) {
-      if (Date.now() - cache.lastPageAt > LISTING_SILENCE_MS) return false;
+    while (!enough() && !watch!.done) {
+      if (watch!.unavailable || watch!.handedOver) return false;
       await sleep(SETTLE_EVERY_MS);
       context.heartbeat({ cursor, counts } satisfies ResumePoint);
+      await askWorkflow();
       await lineage.settle(known!, false);
     }
     return true;
@@ -89,13 +102,14 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
     try {
       do {
         const page = await source.readPage(input.window, cursor, HISTORY_PAGE_SIZE);
+        await askWorkflow();
         // Once the listing is over, a project not listed has no dashboard to wait for.
-        await lineage.rows(page.rows, cache.listingDone ? undefined : known);
+        await lineage.rows(page.rows, watch?.done ? undefined : known);
         cursor = page.next;
         committed = { cursor, counts: { ...counts } };
         context.heartbeat(committed);
         // Past the budget, read on only as the listing frees waiting rows: memory stays flat at any size.
-        if (known && cursor && !(await settleUntil(() => cache.waitingBytes <= waitingBudgetBytes()))) return ended(true);
+        if (known && cursor && !(await settleUntil(() => lineage.heldBytes <= waitingBudgetBytes()))) return ended(true);
       } while (cursor);
     } catch (error) {
       if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
@@ -119,16 +133,16 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   }
 }
 
-/** Bytes of history rows a run may keep waiting on one worker (HEXMETA_LINEAGE_WAITING_MB, default 16 MiB). */
+/** Bytes of history rows one lineage activity may keep waiting (HEXMETA_LINEAGE_WAITING_MB, default 16 MiB). */
 export function waitingBudgetBytes(): number {
   return (Number(process.env.HEXMETA_LINEAGE_WAITING_MB) || 16) * 2 ** 20;
 }
 
 /**
- * Whether a project's dashboard can be looked up now: this run created it here, or OpenMetadata held it live
- * before the run (its id does not change when the listing rewrites it).
+ * Whether a project's dashboard can be looked up now: the workflow says this run created it, or OpenMetadata
+ * held it live before the run (its id does not change when the listing rewrites it).
  */
-async function listedSoFar(conn: Connected, cache: RunCache, input: LineageInput): Promise<(projectId: string) => boolean> {
-  const stored = await existingDashboards(cache, conn, input.plan);
-  return (projectId) => cache.createdDashboards.has(projectId) || stored.get(projectId)?.deleted === false;
+async function listedSoFar(conn: Connected, cache: RunCache, input: LineageInput, watch: ListingWatch): Promise<(projectId: string) => boolean> {
+  const [stored] = await Promise.all([existingDashboards(cache, conn, input.plan), watch.refresh()]);
+  return (projectId) => watch.createdId(projectId) !== undefined || stored.get(projectId)?.deleted === false;
 }

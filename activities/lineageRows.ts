@@ -7,8 +7,10 @@ import { buildFqn } from './openmetadata/fqn';
 import { dashboardUpstream, type DashboardUpstream } from './openmetadata/lineage';
 import { fqnMatchesLocation, tableLocation, withinPrefix, type ServicePrefix } from './openmetadata/tables';
 import type { EntityReference } from './openmetadata/types';
+import { dashboardIdOf } from './entityIds';
 import { lookUpTable } from './tableResolver';
-import { REPORT_LIMIT, type AmbiguousTable, type LineageCounts } from './types';
+import type { AmbiguousTable } from './types';
+import { emptyLineageCounts, REPORT_LIMIT, type LineageCounts } from '../workflows/summary';
 import type { HistoryRow } from './warehouses/types';
 
 /** Projects whose edges are written at the same time. */
@@ -22,17 +24,23 @@ export const MAX_LINEAGE_SQL_CHARS = 4_000;
 export const MAX_HISTORY_SQL_CHARS = 1_000_000;
 const MAX_TRAILING_LINE_CHARS = 65_536;
 
-export function emptyLineageCounts(): LineageCounts {
-  return { queriesRead: 0, hexQueries: 0, tablesResolved: 0, tablesUnresolved: 0, projectsUnknown: 0, edgesWritten: 0, edgesExisting: 0, tablesOutsidePrefix: 0 };
-}
+export { emptyLineageCounts };
 
 /**
  * The project's live dashboard and the entities already upstream of it, from one lineage read (a soft-deleted
  * or missing dashboard is a 404 there, hence null).
  */
-export async function dashboardOf(conn: Connected, cache: RunCache, serviceName: string, projectId: string): Promise<DashboardUpstream | null> {
-  // Created by this run on this worker: only this run's edges (claimed) can feed it, so there is nothing to
-  // read, and nothing per dashboard to keep beyond its id.
+export async function dashboardOf(
+  conn: Connected, cache: RunCache, serviceName: string, projectId: string, createdByRun?: CreatedLookup,
+): Promise<DashboardUpstream | null> {
+  // Created by this run (as the workflow says, on any worker): only this run's edges (claimed) can feed it,
+  // so there is nothing to read, and nothing per dashboard to keep beyond its id.
+  const known = createdByRun?.(projectId);
+  if (known !== undefined) {
+    const id = known ?? await dashboardIdOf(conn, cache, buildFqn(serviceName, projectId));
+    if (id) return { dashboard: { id, type: 'dashboard' }, upstream: NOTHING_UPSTREAM, upstreamTables: [] };
+  }
+  // Created on this worker: the id is at hand without a look-up.
   const created = cache.createdDashboards.get(projectId);
   if (created !== undefined) {
     const id = typeof created === 'string' ? created : await created();
@@ -48,6 +56,9 @@ export async function dashboardOf(conn: Connected, cache: RunCache, serviceName:
 }
 
 const NOTHING_UPSTREAM: ReadonlySet<string> = new Set();
+
+/** Whether the run created the project's dashboard: its id (null: look it up by name), or undefined when not. */
+export type CreatedLookup = (projectId: string) => string | null | undefined;
 
 /** What one extracted name came to: a table inside the prefix, one outside it, several candidates, or none. */
 type TableOutcome = { table: EntityReference } | { outside: true } | { unresolved: true } | { ambiguous: string[] };
@@ -118,6 +129,8 @@ export interface RowContext {
   claimant: string;
   /** Table names kept waiting at most (default MAX_WAITING_TABLE_NAMES). */
   maxWaitingNames?: number;
+  /** Dashboards the run created so far, as the workflow knows them. */
+  createdByRun?: CreatedLookup;
 }
 
 /**
@@ -140,10 +153,13 @@ export class PrefixLineage {
     return this.waiting.size;
   }
 
-  /** Counts bytes of waiting rows here and in the run's total on this worker (see `waitingBytes`). */
+  /** Roughly the bytes the waiting rows hold in memory. */
+  get heldBytes(): number {
+    return this.waitingBytes;
+  }
+
   private holding(bytes: number): void {
     this.waitingBytes += bytes;
-    this.ctx.cache.waitingBytes += bytes;
   }
 
   /** Forgets the waiting rows (the attempt ends without writing them), giving their bytes back. */
@@ -224,7 +240,7 @@ export class PrefixLineage {
    */
   private async forProjects(projects: [string, WaitingProject][]): Promise<void> {
     const { conn, cache, serviceName } = this.ctx;
-    const targets = await Promise.all(projects.map(([projectId]) => dashboardOf(conn, cache, serviceName, projectId)));
+    const targets = await Promise.all(projects.map(([projectId]) => dashboardOf(conn, cache, serviceName, projectId, this.ctx.createdByRun)));
     const outcomes = await Promise.all(projects.map(([, project], i) => {
       const target = targets[i];
       return target ? Promise.all([...project.tables.values()].map((named) => this.resolve(named, target))) : [];

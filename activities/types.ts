@@ -1,37 +1,11 @@
 import type { ConfigSource, IngestionPlan } from './config/types';
 import type { BehaviourName } from './openmetadata/serverBehaviour';
 
-/** One project (or warehouse, table...) that produced a warning or failure; bounded lists of these. */
-export interface ItemReport {
-  item: string;
-  reason: string;
-}
-
-/** Lineage found in SQL cells (the second source beside warehouse history). */
-export interface CellLineageCounts {
-  cellsRead: number;
-  /** SQL cells bound to a warehouse connection. */
-  sqlCells: number;
-  cellTablesResolved: number;
-  cellTablesUnresolved: number;
-  cellEdgesWritten: number;
-}
-
-export interface PageCounts extends CellLineageCounts {
-  projectsSeen: number;
-  projectsFiltered: number;
-  dashboardsCreated: number;
-  dashboardsUpdated: number;
-  dashboardsUnchanged: number;
-  ownersResolved: number;
-  ownersUnresolved: number;
-  tagsAttached: number;
-  /** Charts written: chart-like cells and components. */
-  chartsWritten: number;
-  componentsSeen: number;
-  /** Dashboards whose day of app views was reported to OpenMetadata. */
-  usageReported: number;
-}
+// Counters and report lists are the run summary's (one pure module the workflow shares).
+export {
+  REPORT_LIMIT, type CellLineageCounts, type ItemReport, type LineageCounts, type PageCounts,
+} from '../workflows/summary';
+import type { ItemReport, LineageCounts, PageCounts } from '../workflows/summary';
 
 export interface PrepareInput {
   source: ConfigSource;
@@ -67,6 +41,25 @@ export interface PageResult {
   allUnchanged?: boolean;
   /** The kept projects' names, one a line: only for servers with deleteStale (see serverBehaviour.ts). */
   keptNames?: string;
+  /** Dashboards these pages created (the workflow hands them to lineage running beside the listing). */
+  created?: CreatedDashboard[];
+}
+
+/** A dashboard a run created: its project id, and its id when OpenMetadata's answer named it (else null). */
+export type CreatedDashboard = [projectId: string, dashboardId: string | null];
+
+/** What the workflow knows of its listing, as lineage running beside it asks (see workflows/messages.ts). */
+export interface ListingProgress {
+  /** The listing has ended: no further dashboard will be created by this run. */
+  done: boolean;
+  /** The run continued as new: lineage started beside it ends, the next run reads the prefix after its listing. */
+  handedOver: boolean;
+  /** Dashboards created, in the order the listing's activities returned them, from the position asked for. */
+  created: CreatedDashboard[];
+  /** The position to ask from next time. */
+  next: number;
+  /** The answer was cut short: more dashboards are known from `next` on. */
+  more: boolean;
 }
 
 export interface PagesInput extends PageInput {
@@ -84,21 +77,6 @@ export interface PagesResult extends PageResult {
   failuresTotal: number;
   /** Every `after` cursor Hex gave in this batch, in order (the workflow refuses one it has seen before). */
   cursors?: string[];
-}
-
-export const REPORT_LIMIT = 100;
-
-export interface LineageCounts {
-  queriesRead: number;
-  hexQueries: number;
-  tablesResolved: number;
-  tablesUnresolved: number;
-  tablesOutsidePrefix: number;
-  /** Hex queries whose project has no dashboard in this service (filtered, deleted, other workspace). */
-  projectsUnknown: number;
-  edgesWritten: number;
-  /** Table -> dashboard pairs found that OpenMetadata already had, so not written again. */
-  edgesExisting: number;
 }
 
 export interface LineageInput {

@@ -1,5 +1,6 @@
 // `npm run bench`: one full ingestion of workload W1 and one unchanged re-run (W2) on a real Temporal dev
-// server with a `hexmeta worker` child process, printed as one fixed table.
+// server with a `hexmeta worker` child process, printed as one fixed table. `--workers N` (N > 1) adds a full
+// ingestion of the same workload, as another service, served by N worker processes, in a second table.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,11 @@ import { startDevServer, temporalClient } from '../test/support/temporal';
 import { startWorld, type World } from '../test/support/world';
 import { measureExtraction } from './extraction';
 import { chainHistory, rssBytes, watchPeakRss } from './measure';
-import { failures, formatTable, runFailed, type BenchSettings, type RecordedCall, type RunObservation } from './report';
+import { failures, formatTable, formatWorkersTable, runFailed, type BenchSettings, type RecordedCall, type RunObservation } from './report';
 import { startWarehouses, type BenchWarehouses } from './warehouses';
 import { DASHBOARD_FILTER, HISTORY_ROWS_PER_PROJECT, makeWorkload, WAREHOUSES, type Workload } from './workload';
 
 const SERVICE = 'hex_bench';
-const WORKFLOW_ID = `hexmeta-ingestion-${SERVICE}`;
 /** How long a worker idles after its "polling" line before its resident set is read. */
 const IDLE_SETTLE_MS = 2_000;
 const SIZES: Record<string, number> = { '1k': 1_000, '10k': 10_000, '50k': 50_000 };
@@ -29,6 +29,8 @@ export interface BenchOptions {
   clientRate: number;
   workerHeapMb: number;
   workerSemiSpaceMb: number;
+  /** Worker processes of the extra full ingestion (absent or 1: none). */
+  workers?: number;
 }
 
 /** `1k`, `10k`, `50k`, or a plain count (small counts are for checking the benchmark itself). */
@@ -36,6 +38,12 @@ export function projectCount(size: string): number {
   if (size in SIZES) return SIZES[size];
   const n = Number(size);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('size must be 1k, 10k, 50k or a project count');
+  return n;
+}
+
+function workerCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('must be a whole number from 1 to 16');
   return n;
 }
 
@@ -54,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     .option('--client-rate <perMinute>', "the connector's own limit (hexmeta.hexRequestsPerMinute)", positive, 55)
     .option('--worker-heap-mb <mb>', "the worker's V8 heap cap (--max-old-space-size; 0 for Node's default)", positive, ADVISED_WORKER_FLAGS['max-old-space-size'])
     .option('--worker-semi-space-mb <mb>', "the worker's V8 semi-space cap (--max-semi-space-size; 0 for Node's default)", positive, ADVISED_WORKER_FLAGS['max-semi-space-size'])
+    .option('--workers <n>', 'also run W1 on N worker processes at once and compare it with one worker', workerCount)
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const options = program.opts<BenchOptions>();
@@ -71,8 +80,8 @@ function requestKinds(list: { method: string; path: string }[]): string {
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([kind, n]) => `  ${String(n).padStart(7)}  ${kind}\n`).join('');
 }
 
-function calls(list: { method: string; path: string; status: number }[], from: number): RecordedCall[] {
-  return list.slice(from).map(({ method, path, status }) => ({ method, path, status }));
+function calls(list: { method: string; path: string; status: number; receivedAt?: number }[], from: number): RecordedCall[] {
+  return list.slice(from).map(({ method, path, status, receivedAt }) => ({ method, path, status, ...(receivedAt ? { receivedAt } : {}) }));
 }
 
 function seedOpenMetadata(world: World, workload: Workload, warehouses: BenchWarehouses): void {
@@ -102,10 +111,11 @@ interface RunContext {
   address: string;
   workerHeapMb: number;
   workerSemiSpaceMb: number;
+  workflowId: string;
 }
 
 /** One ingestion, from `hexmeta ingest` to its exit, with everything the table needs. */
-async function measuredRun(ctx: RunContext, label: string): Promise<RunObservation> {
+async function measuredRun(ctx: RunContext, label: string, workers = 1): Promise<RunObservation> {
   const hexFrom = ctx.world.hex.requests.length;
   const omFrom = ctx.world.openMetadata.requests.length;
   // Run as the README advises for workers: the advised V8 flags bound the heap.
@@ -118,7 +128,10 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   const spawned = Date.now();
   const worker = await startWorkerProcess({ ...ctx.env, ...nodeEnv, ...details }, ctx.taskQueue);
   const workerStartMs = Date.now() - spawned;
+  // The others serve the same task queue, so the run's activities spread over all of them.
+  const others = await Promise.all(Array.from({ length: workers - 1 }, () => startWorkerProcess({ ...ctx.env, ...nodeEnv, ...details }, ctx.taskQueue)));
   const rss = watchPeakRss(worker.pid!, 500, (line) => process.stderr.write(`${label}: ${line}`));
+  const othersRss = others.map((other) => watchPeakRss(other.pid!, 500));
   // Idle: polling with no task yet, after the start's own allocations have settled.
   await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
   const workerIdleRssBytes = rssBytes(worker.pid!);
@@ -128,16 +141,21 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   try {
     result = await runCli(['ingest', '-c', ctx.configPath, '--task-queue', ctx.taskQueue, '--json'], ctx.env);
   } finally {
-    worker.kill('SIGTERM');
+    for (const child of [worker, ...others]) child.kill('SIGTERM');
   }
   const wallMs = Date.now() - started;
   const workerOutput = await worker.output;
+  const othersOutput = await Promise.all(others.map((other) => other.output));
   if (process.env.HEXMETA_BENCH_DETAILS) {
-    const file = join(tmpdir(), `hexmeta-bench-${label.split(' ')[0]}.log`);
-    writeFileSync(file, `${workerOutput.stderr}\n${workerOutput.stdout}`);
-    process.stderr.write(`${label}: worker log in ${file}\n`);
+    [workerOutput, ...othersOutput].forEach((output, i) => {
+      const file = join(tmpdir(), `hexmeta-bench-${label.split(' ')[0]}${i ? `-${i + 1}` : ''}.log`);
+      writeFileSync(file, `${output.stderr}\n${output.stdout}`);
+      process.stderr.write(`${label}: worker log in ${file}\n`);
+    });
   }
-  const workerPeakRssBytes = rss.stop();
+  // The highest peak of any one worker: each is a process of its own.
+  const peaks = [rss.stop(), ...othersRss.map((watch) => watch.stop())].filter((peak): peak is number => peak !== null);
+  const workerPeakRssBytes = peaks.length ? Math.max(...peaks) : null;
   if (result.code !== 0) process.stderr.write(`${label}: ingest exited ${result.code}\n${result.stderr.slice(-4000)}\n${workerOutput.stderr.slice(-4000)}\n`);
   let summary: any = null;
   try {
@@ -148,9 +166,9 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
   const lineage: any[] = summary?.lineage ?? [];
   const sum = (key: string) => lineage.reduce((total, entry) => total + (entry?.counts?.[key] ?? 0), 0);
   const { client, close } = await temporalClient(ctx.address);
-  let history: { runs: number; events: number; lineageMs: number | null } | null = null;
+  let history: Awaited<ReturnType<typeof chainHistory>> | null = null;
   try {
-    history = await chainHistory(client, WORKFLOW_ID);
+    history = await chainHistory(client, ctx.workflowId);
   } catch (error) {
     process.stderr.write(`${label}: workflow history not read: ${(error as Error).message}\n`);
   } finally {
@@ -166,6 +184,9 @@ async function measuredRun(ctx: RunContext, label: string): Promise<RunObservati
     historyEvents: history?.events ?? null,
     historyRuns: history?.runs ?? null,
     lineageMs: history?.lineageMs ?? null,
+    lineageReads: history?.lineageReads ?? null,
+    listingEndMs: history?.listingEndMs ?? null,
+    workers,
     hexQueries: sum('hexQueries'),
     queriesRead: sum('queriesRead'),
     edgesWritten: sum('edgesWritten'),
@@ -210,6 +231,7 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
       taskQueue: `bench-${randomBytes(4).toString('hex')}`,
       workerHeapMb: options.workerHeapMb,
       workerSemiSpaceMb: options.workerSemiSpaceMb,
+      workflowId: `hexmeta-ingestion-${SERVICE}`,
       env: cliEnv({
         ...world.secretsEnv, ...warehouses.secretsEnv,
         TEMPORAL_ADDRESS: temporal.address, HEXMETA_HEX_REQUESTS_PER_MINUTE: String(options.clientRate),
@@ -225,12 +247,46 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
       workerSemiSpaceMb: options.workerSemiSpaceMb,
       extraction: measureExtraction(WAREHOUSES.flatMap((kind) => workload.history[kind].map((row) => ({ sql: row.sql, dialect: kind })))),
     };
-    const table = formatTable(settings, w1, w2);
-    const failed = failures(w1, w2);
+    const workers = options.workers ?? 1;
+    const many = workers > 1 && !runFailed(w1) ? await manyWorkersRun(options, workload, warehouses, temporal.address, workers) : null;
+    const table = formatTable(settings, w1, w2) + (many ? `\n\n${formatWorkersTable(settings, w1, many)}` : '');
+    const failed = [...failures(w1, w2), ...(many && runFailed(many) ? [`W1 on ${workers} workers failed: hexmeta ingest exited ${many.exitCode ?? 'without a code'}`] : [])];
     if (failed.length) throw new BenchFailedError(table, failed);
     return table;
   } finally {
     await Promise.allSettled([world.close(), warehouses.close(), temporal.stop()]);
+  }
+}
+
+/**
+ * W1 again on `workers` worker processes: the same workload as another service (its own Hex, OpenMetadata and
+ * workflow id), so it is a full ingestion that no earlier run's history window shortens.
+ */
+async function manyWorkersRun(options: BenchOptions, workload: Workload, warehouses: BenchWarehouses, address: string, workers: number): Promise<RunObservation> {
+  const serviceName = `${SERVICE}_${workers}w`;
+  const world = await startWorld({
+    projects: workload.projects,
+    serviceName,
+    hex: { latencyMs: options.hexLatencyMs, rateLimitPerMinute: options.hexRate || undefined },
+    openMetadata: { latencyMs: options.omLatencyMs, users: workload.users, specDir: process.env.OPENMETADATA_SPEC_DIR },
+  });
+  try {
+    seedOpenMetadata(world, workload, warehouses);
+    return await measuredRun({
+      world,
+      address,
+      configPath: writeWorkflowFile(world, warehouses, options.clientRate),
+      taskQueue: `bench-${randomBytes(4).toString('hex')}`,
+      workerHeapMb: options.workerHeapMb,
+      workerSemiSpaceMb: options.workerSemiSpaceMb,
+      workflowId: `hexmeta-ingestion-${serviceName}`,
+      env: cliEnv({
+        ...world.secretsEnv, ...warehouses.secretsEnv,
+        TEMPORAL_ADDRESS: address, HEXMETA_HEX_REQUESTS_PER_MINUTE: String(options.clientRate),
+      }),
+    }, `W1 on ${workers} workers`, workers);
+  } finally {
+    await world.close();
   }
 }
 

@@ -51,7 +51,14 @@ export interface ChainHistory {
   events: number;
   /** From the first lineage activity scheduled to the last one closed; null when there was none. */
   lineageMs: number | null;
+  /** Lineage activities scheduled per prefix over the chain (a retried attempt is not scheduled again). */
+  lineageReads: Record<string, number>;
+  /** When the last listing activity closed (epoch ms); null when there was none. */
+  listingEndMs: number | null;
 }
+
+/** Activity types that list Hex's projects (one page, or a batch of pages). */
+const LISTING_ACTIVITIES = new Set(['ingestProjectPages', 'ingestProjectPage']);
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
 
@@ -103,6 +110,37 @@ export function activityTimeline(events: HistoryEvent[]): string {
     + `  ${'workflow'.padEnd(24)}       0.00 s → ${(end / 1000).toFixed(2)} s\n`;
 }
 
+/** The `prefix` of a lineage activity's input (JSON payload); null when it cannot be read. */
+function prefixOf(event: HistoryEvent): string | null {
+  const data = event.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data;
+  if (!data) return null;
+  try {
+    const prefix = JSON.parse(Buffer.from(data).toString('utf8'))?.prefix;
+    return typeof prefix === 'string' ? prefix : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Per prefix, how many lineage activities were scheduled; and when the last listing activity closed. */
+export function lineageAndListing(events: HistoryEvent[]): { lineageReads: Record<string, number>; listingEndMs: number | null } {
+  const lineageReads: Record<string, number> = {};
+  const listing = new Set<string>();
+  let listingEndMs: number | null = null;
+  for (const event of events) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    const type = scheduled?.activityType?.name;
+    if (type === 'lineageForPrefix') {
+      const prefix = prefixOf(event) ?? '?';
+      lineageReads[prefix] = (lineageReads[prefix] ?? 0) + 1;
+    } else if (type && LISTING_ACTIVITIES.has(type)) listing.add(String(event.eventId));
+    const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes
+      ?? event.activityTaskTimedOutEventAttributes;
+    if (closed && listing.has(String(closed.scheduledEventId))) listingEndMs = Math.max(listingEndMs ?? 0, eventMs(event));
+  }
+  return { lineageReads, listingEndMs };
+}
+
 /**
  * History events of every run of the latest continue-as-new chain of `workflowId`, walking back from the
  * newest run through each first event's `continuedExecutionRunId`.
@@ -112,15 +150,20 @@ export async function chainHistory(client: Client, workflowId: string): Promise<
   let runs = 0;
   let events = 0;
   let lineageMs: number | null = null;
+  const lineageReads: Record<string, number> = {};
+  let listingEndMs: number | null = null;
   for (;;) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const all = history.events ?? [];
     runs++;
     events += all.length;
     lineageMs ??= activitySpanMs(all, 'lineageForPrefix');
+    const seen = lineageAndListing(all);
+    for (const [prefix, n] of Object.entries(seen.lineageReads)) lineageReads[prefix] = (lineageReads[prefix] ?? 0) + n;
+    if (seen.listingEndMs !== null) listingEndMs = Math.max(listingEndMs ?? 0, seen.listingEndMs);
     if (process.env.HEXMETA_BENCH_DETAILS) process.stderr.write(activityTimeline(all));
     const previous = all[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
-    if (!previous) return { runs, events, lineageMs };
+    if (!previous) return { runs, events, lineageMs, lineageReads, listingEndMs };
     runId = previous;
   }
 }

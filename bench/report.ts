@@ -7,6 +7,8 @@ export interface RecordedCall {
   method: string;
   path: string;
   status: number;
+  /** When the server received it (epoch ms). */
+  receivedAt?: number;
 }
 
 export interface RunObservation {
@@ -16,6 +18,12 @@ export interface RunObservation {
   historyEvents: number | null;
   historyRuns: number | null;
   lineageMs: number | null;
+  /** Lineage activities scheduled per prefix (more than one: the prefix's history was read again). */
+  lineageReads?: Record<string, number> | null;
+  /** When the listing's last activity closed (epoch ms). */
+  listingEndMs?: number | null;
+  /** Worker processes that served the run. */
+  workers?: number;
   hexQueries: number;
   queriesRead: number;
   edgesWritten: number;
@@ -177,4 +185,42 @@ export function formatTable(settings: BenchSettings, w1: RunObservation, w2: Run
   ];
   const failed = failures(w1, w2).map((line) => `${line}: no ratios drawn from it`);
   return [settingsLine(settings), '', ...lines, ...(failed.length ? ['', ...failed] : [])].join('\n');
+}
+
+/** Share (percent) of the successful lineage writes the server received before the listing ended. */
+export function lineageShareWhileListing(run: RunObservation): number | null {
+  const writes = run.openMetadataCalls.filter((call) => call.method === 'PUT' && /\/lineage$/.test(call.path) && succeeded(call));
+  if (!writes.length || run.listingEndMs == null || writes.some((call) => call.receivedAt === undefined)) return null;
+  return (writes.filter((call) => call.receivedAt! <= run.listingEndMs!).length / writes.length) * 100;
+}
+
+/** Prefixes whose history was read more than once in the run. */
+export function prefixesReadTwice(run: RunObservation): number | null {
+  return run.lineageReads ? Object.values(run.lineageReads).filter((n) => n > 1).length : null;
+}
+
+/** One worker against several on the same workload, same settings, same bench run. */
+export function formatWorkersTable(settings: BenchSettings, one: RunObservation, many: RunObservation): string {
+  const floorOf = (run: RunObservation) => rateLimitFloorSeconds(hexRequestsNeeded(settings.listed, run.hexCalls), settings.hexRatePerMinute);
+  const cell = (run: RunObservation, f: (r: RunObservation) => Cell): Cell => (runFailed(run) ? dash : f(run));
+  const rows: [string, Cell, Cell][] = [
+    ['exit code', String(one.exitCode ?? dash), String(many.exitCode ?? dash)],
+    ['wall time (s)', fixed(one.wallMs / 1000, 1), fixed(many.wallMs / 1000, 1)],
+    ['wall time / floor', cell(one, (r) => fixed(r.wallMs / 1000 / floorOf(r), 2)), cell(many, (r) => fixed(r.wallMs / 1000 / floorOf(r), 2))],
+    ['history events per 1,000 projects', ...[one, many].map((run) => cell(run, (r) => fixed(r.historyEvents === null ? null : (r.historyEvents / settings.projects) * 1000, 0))) as [Cell, Cell]],
+    ['lineage edges written', String(lineageWrites(one.openMetadataCalls)), String(lineageWrites(many.openMetadataCalls))],
+    ['% of lineage edges written while listing', fixed(lineageShareWhileListing(one), 1), fixed(lineageShareWhileListing(many), 1)],
+    ['prefixes read twice', whole(prefixesReadTwice(one)), whole(prefixesReadTwice(many))],
+    ['lineage activities', whole(one.lineageReads ? Object.values(one.lineageReads).reduce((a, b) => a + b, 0) : null),
+      whole(many.lineageReads ? Object.values(many.lineageReads).reduce((a, b) => a + b, 0) : null)],
+    ['worker peak RSS, highest (MiB)', fixed(one.workerPeakRssBytes === null ? null : one.workerPeakRssBytes / 2 ** 20, 0),
+      fixed(many.workerPeakRssBytes === null ? null : many.workerPeakRssBytes / 2 ** 20, 0)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const manyLabel = `W1, ${many.workers ?? '?'} workers`;
+  return [
+    `| ${'W1: one worker against several'.padEnd(width)} | ${'W1, 1 worker'.padStart(12)} | ${manyLabel.padStart(14)} |`,
+    `|${'-'.repeat(width + 2)}|${'-'.repeat(13)}:|${'-'.repeat(Math.max(manyLabel.length, 14) + 1)}:|`,
+    ...rows.map(([label, a, b]) => `| ${label.padEnd(width)} | ${a.padStart(12)} | ${b.padStart(Math.max(manyLabel.length, 14))} |`),
+  ].join('\n');
 }

@@ -8,14 +8,14 @@ import { ingestionWorkflowId } from './ids';
 import { ListingGuard } from './listingGuard';
 import type { Activities } from '../activities';
 import type { IngestionPlan } from '../activities/config/types';
-import type { ItemReport, LineageResult, PageCounts, PageInput, PagesResult } from '../activities/types';
-import { progressQuery, type IngestionInput, type IngestionSummary } from './messages';
+import type { CreatedDashboard, LineageResult, ListingProgress, PagesInput, PagesResult } from '../activities/types';
+import { listingProgressQuery, progressQuery, type IngestionInput, type IngestionSummary } from './messages';
 import { outcomeOf } from './runOutcome';
 import { addSeenNames } from './seenNames';
 import { RunReport } from './runReport';
+import { addCounts, addReports, rootMessage } from './summary';
 import { lacksSearchAttributes, markRun, showState } from './visibility';
 
-const REPORT_LIMIT = 100;
 /** Continue-as-new well before Temporal's history warnings, even if the server does not suggest it. */
 const MAX_HISTORY_EVENTS = 4_000;
 
@@ -70,23 +70,44 @@ function windowFor(full: { start: string; end: string }, readUntil: string | und
   return { start: new Date(Math.min(since, Date.parse(full.end))).toISOString(), end: full.end };
 }
 
-function rootMessage(error: unknown): string {
-  let current: any = error;
-  let message = current?.message ?? String(error);
-  while (current?.cause) {
-    current = current.cause;
-    if (current.message) message = current.message;
+/** Dashboards a `listingProgress` answer carries at most (an answer stays far below the payload limit). */
+const LISTING_ANSWER_LIMIT = 5_000;
+/** Batches of the first pages while lineage waits beside the listing: 1, 2, 4, 8 pages, then the default. */
+const GROWING_BATCHES = [1, 2, 4, 8];
+
+/**
+ * The listing's state as this run owns it: dashboards created so far (per listing activity, as returned) and
+ * whether the listing has ended. Lineage activities beside the listing ask for it (listingProgressQuery).
+ */
+class ListingState {
+  private readonly batches: CreatedDashboard[][] = [];
+  private count = 0;
+  done = false;
+  handedOver = false;
+
+  add(created: CreatedDashboard[] | undefined): void {
+    if (!created?.length) return;
+    this.batches.push(created);
+    this.count += created.length;
   }
-  return message;
-}
 
-function addReports(list: ItemReport[], more: ItemReport[]): void {
-  for (const item of more) if (list.length < REPORT_LIMIT) list.push(item);
-}
-
-function addCounts(summary: IngestionSummary, counts: PageCounts): void {
-  // `?? 0`: a summary carried over continue-as-new from an older version may lack newer counters.
-  for (const key of Object.keys(counts) as (keyof PageCounts)[]) summary[key] = (summary[key] ?? 0) + counts[key];
+  /** The dashboards from position `from` on (bounded), and whether the listing has ended. */
+  from(from: number): ListingProgress {
+    const created: CreatedDashboard[] = [];
+    let position = 0;
+    for (const batch of this.batches) {
+      if (created.length >= LISTING_ANSWER_LIMIT) break;
+      if (position + batch.length > from) {
+        for (const dashboard of batch.slice(Math.max(0, from - position))) {
+          if (created.length >= LISTING_ANSWER_LIMIT) break;
+          created.push(dashboard);
+        }
+      }
+      position += batch.length;
+    }
+    const next = Math.max(from, 0) + created.length;
+    return { done: this.done, handedOver: this.handedOver, created, next, more: next < this.count };
+  }
 }
 
 async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<IngestionSummary> {
@@ -110,7 +131,7 @@ async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<
  * Pages of projects: several per activity, so history grows by a few events per thousand projects. Runs begun
  * before batching existed keep reading one page per activity when replayed.
  */
-async function readPages(input: PageInput): Promise<PagesResult> {
+async function readPages(input: PagesInput): Promise<PagesResult> {
   if (patched('batched-pages')) return pages.ingestProjectPages(input);
   const page = await pages.ingestProjectPage(input);
   return { ...page, pagesRead: 1, warningsTotal: page.warnings.length, failuresTotal: page.failures.length, cursors: page.next === null ? [] : [page.next] };
@@ -195,9 +216,16 @@ async function listAndLink(
   const beside = firstPage && prefixes.length > 0 && patched('lineage-while-listing')
     ? Promise.allSettled(prefixes.map((prefix) => lineageOf(prefix, true)))
     : null;
+  // What lineage beside the listing waits for lives here, so every worker sees the same.
+  const listing = new ListingState();
+  setHandler(listingProgressQuery, (from) => listing.from(from));
+  let batches = 0;
   if (firstPage || cursor !== null) {
     do {
-      const page = await readPages({ source: input.source, plan, runKey, cursor, runDate: window.end.slice(0, 10) });
+      // While lineage waits beside it, the first batches are short, so it learns of the first dashboards early.
+      const maxPages = beside ? GROWING_BATCHES[batches++] : undefined;
+      const page = await readPages({ source: input.source, plan, runKey, cursor, runDate: window.end.slice(0, 10), ...(maxPages ? { maxPages } : {}) });
+      if (beside) listing.add(page.created);
       summary.pagesRead += page.pagesRead;
       addCounts(summary, page.counts);
       summary.warningsTotal += page.warningsTotal;
@@ -215,10 +243,12 @@ async function listAndLink(
       if (page.stoppedEarly) summary.listingStoppedEarly = true;
       if (cursor !== null && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
         summary.runs++;
+        listing.handedOver = true;
         await continueAsNew<typeof hexIngestion>({ source: input.source, historyReadUntil: input.historyReadUntil, resume: { plan, cursor, summary, runKey, window, seenDigests, seenNames, seenCursors: guard.digests(), ...(report ? { report: report.state } : {}) } });
       }
     } while (cursor !== null);
   }
+  listing.done = true;
 
   summary.phase = 'lineage';
   showState(summary, plan.dbServicePrefixes.length);

@@ -1,6 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { IngestionPlan, ConfigSource } from '../activities/config/types';
-import type { ItemReport, LineageResult, PageCounts } from '../activities/types';
+import type { ItemReport, LineageResult, ListingProgress, PageCounts } from '../activities/types';
 import type { BehaviourName } from '../activities/openmetadata/serverBehaviour';
 import type { RunOutcome } from './runOutcome';
 import type { RunReportState } from './runReport';
@@ -55,3 +55,9 @@ export interface IngestionInput {
 }
 
 export const progressQuery = defineQuery<IngestionSummary>('progress');
+
+/**
+ * Lineage activities running beside the listing ask this for the dashboards created since `from` and whether
+ * the listing has ended: the run's state lives in the workflow, so every worker sees the same.
+ */
+export const listingProgressQuery = defineQuery<ListingProgress, [from: number]>('listingProgress');
