@@ -2,6 +2,9 @@
 // started, a summary and details on the workflow's page, and a memo naming the workflow file (never a secret).
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import type { ConfigSource, IngestionPlan } from '../activities/config/types';
+import { configFileOf, runDetails, runSummary } from '../workflows/runText';
+
+export { configFileOf, runDetails, runSummary };
 
 export const SERVICE_ATTRIBUTE = defineSearchAttributeKey('HexmetaService', SearchAttributeType.KEYWORD);
 export const TRIGGER_ATTRIBUTE = defineSearchAttributeKey('HexmetaTrigger', SearchAttributeType.KEYWORD);
@@ -12,24 +15,6 @@ export type Trigger = 'cli' | 'schedule' | 'ui' | 'api';
 /** The one command a production namespace needs before runs carry the attributes. */
 export const CREATE_SEARCH_ATTRIBUTES_COMMAND =
   'temporal operator search-attribute create --name HexmetaService --type Keyword --name HexmetaTrigger --type Keyword';
-
-export function runSummary(serviceName: string): string {
-  return `Hex → OpenMetadata: ${serviceName}`;
-}
-
-/** The workflow file's path, or a mark that the file itself is the input. */
-export function configFileOf(source: ConfigSource): string {
-  return 'configPath' in source ? source.configPath : '(workflow file given as the input)';
-}
-
-export function runDetails(source: ConfigSource, plan: IngestionPlan): string {
-  return [
-    `Workflow file: ${configFileOf(source)}`,
-    `Hex: ${plan.hexHostPort}`,
-    `Lineage prefixes: ${plan.dbServicePrefixes.length ? plan.dbServicePrefixes.join(', ') : 'none'}`,
-    `Listing: ${plan.listing}`,
-  ].join('\n');
-}
 
 export function searchAttributesOf(serviceName: string, trigger: Trigger): TypedSearchAttributes {
   return new TypedSearchAttributes([

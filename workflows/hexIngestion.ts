@@ -13,6 +13,7 @@ import { listingProgressQuery, progressQuery, type IngestionInput, type Ingestio
 import { outcomeOf } from './runOutcome';
 import { addSeenNames } from './seenNames';
 import { RunReport } from './runReport';
+import { runDetails, runSummary } from './runText';
 import { addCounts, addReports, rootMessage } from './summary';
 import { lacksSearchAttributes, markRun, showState } from './visibility';
 
@@ -110,10 +111,12 @@ class ListingState {
   }
 }
 
-async function runUnderFixedId(input: IngestionInput, fixedId: string): Promise<IngestionSummary> {
+async function runUnderFixedId(input: IngestionInput, fixedId: string, plan: IngestionPlan): Promise<IngestionSummary> {
   try {
     return await executeChild(hexIngestion, {
       workflowId: fixedId,
+      staticSummary: runSummary(plan.serviceName),
+      staticDetails: runDetails(input.source, plan),
       args: [{ source: input.source, historyReadUntil: input.historyReadUntil }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -168,7 +171,7 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
     window.start = new Date(now - plan.lookbackDays * DAY_MS).toISOString();
     // Started under another id (e.g. from the Web UI): run as the service's one ingestion, or refuse.
     const fixedId = ingestionWorkflowId(plan.serviceName);
-    if (workflowInfo().workflowId !== fixedId) return runUnderFixedId(input, fixedId);
+    if (workflowInfo().workflowId !== fixedId) return runUnderFixedId(input, fixedId, plan);
     summary.serviceName = plan.serviceName;
     summary.openMetadataVersion = prepared.openMetadataVersion;
     summary.openMetadataBehaviour = prepared.openMetadataBehaviour;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { makeWorkspace, type HexProject } from '../../servers/hexServer';
@@ -127,4 +130,30 @@ test('its Queries tab answers `progress` with the live summary', async () => {
   assert.ok(projectsSeen < projects.length, 'the run is still going');
   assert.ok(Number(field(shown, 'dashboardsCreated')) > 0, 'dashboards written so far');
   await assertNoSecretsShown();
+});
+
+test('the workflow\'s page shows its summary and the current details line, kept up as the run goes on', async () => {
+  const open = async () => {
+    await page.goto(`${server.uiUrl}/namespaces/default/workflows/${FIXED_ID}`);
+    await page.getByRole('heading', { name: FIXED_ID }).waitFor();
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
+  };
+  // The UI renders each of summary, details and current details in a frame of its own.
+  const shownText = async () => (await Promise.all(page.frames().map((f) => f.locator('body').innerText({ timeout: 1_000 }).catch(() => '')))).join('\n');
+  await open();
+  await eventually('the summary on the page', async () => (await shownText()).includes(`Hex → OpenMetadata: ${SERVICE}`) || undefined, { retry: open, intervalMs: 1_000 });
+  // The line the workflow sets after each page batch: phase, pages, projects, dashboards, lineage.
+  const details = /dashboards · pages (\d+) · projects (\d+) · dashboards \+(\d+)/;
+  const shown = await eventually('the current details on the page', async () => {
+    const match = details.exec(await shownText());
+    return match && Number(match[1]) > 0 ? match : undefined;
+  }, { retry: open, timeoutMs: 120_000, intervalMs: 2_000 });
+  assert.equal(Number(shown[2]), Number(shown[1]) * 100, 'whole pages of 100 projects');
+  assert.ok(Number(shown[3]) > 0, 'dashboards created so far');
+  assert.match(await shownText(), /Workflow file: .*hex\.yaml/);
+  await assertNoSecretsShown();
+  // The picture the README shows of a run in the Web UI (HEXMETA_UI_SCREENSHOT names where to keep it).
+  const screenshot = process.env.HEXMETA_UI_SCREENSHOT ?? join(process.env.HEXMETA_TEST_RUN_DIR ?? tmpdir(), 'temporal-web-ui-run.png');
+  await page.screenshot({ path: screenshot, clip: { x: 0, y: 0, width: 1400, height: 720 } });
+  assert.ok(statSync(screenshot).size > 10_000, 'a screenshot of the page');
 });
