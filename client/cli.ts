@@ -97,6 +97,7 @@ export function buildCli(): Command {
     .option('--postgres <url>', 'PostgreSQL for lineage (default: PG_* variables, else postgresql://localhost:5432 if it answers)')
     .option('--dir <path>', 'folder for the workflow file and Temporal state: new, empty, or an earlier demo\'s (default: a new temporary folder)')
     .option('--keep', 'keep the temporary folder when the demo ends (it is removed otherwise)')
+    .option('--om-version <version>', 'OpenMetadata release the local stand-in speaks: 2.0 or 1.12', '2.0')
     .action(async (opts) => {
       // Required on demand (tsx registers .ts for require only): it brings the local test servers, which no
       // other command needs.

@@ -35,7 +35,12 @@ function demoSecrets(): DemoSecrets {
   return { HEX_TOKEN: `hxtw_${randomBytes(32).toString('hex')}`, OM_JWT: `${header}.${claims}.${base64url(randomBytes(32))}` };
 }
 
-export async function startDemoServers(): Promise<DemoServers> {
+/** The OpenMetadata release the demo's stand-in speaks unless `--om-version` says otherwise. */
+export const DEMO_OPENMETADATA_VERSION = '2.0';
+
+/** `omVersion`: `2.0` (default) or `1.12`; the stand-in then reports 2.0.7 or 1.12.6. */
+export async function startDemoServers(omVersion = DEMO_OPENMETADATA_VERSION): Promise<DemoServers> {
+  if (omVersion !== '2.0' && omVersion !== '1.12') throw new RangeError(`--om-version must be 2.0 or 1.12, not ${omVersion}`);
   const secrets = demoSecrets();
   const hex = await startHexServer({
     projects: demoProjects(),
@@ -44,7 +49,7 @@ export async function startDemoServers(): Promise<DemoServers> {
   });
   let openMetadata: OpenMetadataServer;
   try {
-    openMetadata = await startOpenMetadataServer({ jwt: secrets.OM_JWT, users: DEMO_USERS, teams: DEMO_TEAMS });
+    openMetadata = await startOpenMetadataServer({ jwt: secrets.OM_JWT, users: DEMO_USERS, teams: DEMO_TEAMS, version: omVersion });
   } catch (error) {
     await hex.close();
     throw error;

@@ -10,6 +10,7 @@ import { pipelineSettingsOf } from './settings';
 import type { TemporalLink } from './statusBody';
 import type { BeginPipelineRunInput, BeginPipelineRunResult, PipelineRun, ReportStatusInput, ReportStatusResult } from './types';
 import { statusWriterFor } from './writer';
+import { pipelineSourceConfig } from './sourceConfig';
 
 export const DEFAULT_STATUS_INTERVAL_MS = 30_000;
 
@@ -53,7 +54,7 @@ export async function beginPipelineRun(state: WorkerState, env: NodeJS.ProcessEn
         name,
         service: { id: service.id, type: 'dashboardService' },
         pipelineType: 'metadata',
-        sourceConfig: config.file.source.sourceConfig,
+        sourceConfig: await pipelineSourceConfig(openMetadata, config.file.source.sourceConfig),
         airflowConfig: {},
       }));
     }

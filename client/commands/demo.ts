@@ -9,6 +9,8 @@ import { PG_PASSWORD_VARIABLE, writeWorkflowFile } from '../../demo/workflowFile
 import { EXIT_INTERRUPTED, EXIT_SETUP_FAILED, exitCodeOf } from '../summary';
 
 export interface DemoCommandOptions {
+  /** --om-version: the OpenMetadata release the local stand-in speaks (2.0 or 1.12; default 2.0). */
+  omVersion?: string;
   /** False with --no-ui. */
   ui?: boolean;
   exit?: boolean;
@@ -47,6 +49,10 @@ function watchSignals() {
  * one answers, and one full ingestion through the normal path; then it prints where to look.
  */
 export async function demoCommand(options: DemoCommandOptions): Promise<number> {
+  if (options.omVersion !== undefined && options.omVersion !== '2.0' && options.omVersion !== '1.12') {
+    console.error(`--om-version must be 2.0 or 1.12, not ${options.omVersion}`);
+    return EXIT_SETUP_FAILED;
+  }
   const signals = watchSignals();
   const cleanups: (() => Promise<void>)[] = [];
   // With --json, stdout carries the report only; everything meant for a person goes to stderr.
@@ -59,7 +65,7 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
     const temporal = await startDemoTemporal(dir, options.ui !== false, (line) => process.stderr.write(`${line}\n`));
     cleanups.push(temporal.stop);
     signals.check();
-    const servers = await startDemoServers();
+    const servers = await startDemoServers(options.omVersion);
     cleanups.push(servers.close);
     const setup = await setUpLineage(options.postgres, process.env, servers);
     cleanups.push(setup.cleanup);
