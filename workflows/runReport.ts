@@ -5,6 +5,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PipelineRun, PipelineState, StatusSnapshot } from '../activities/pipelineStatus/types';
 import type { ConfigSource } from '../activities/config/types';
+import type { BehaviourName } from '../activities/openmetadata/serverBehaviour';
 import type { IngestionSummary } from './messages';
 import { dashboardRecords, DEFAULT_OUTCOME_SETTINGS, type OutcomeSettings } from './runOutcome';
 
@@ -23,6 +24,8 @@ export interface RunReportState {
   updateIntervalMs: number;
   lastWriteAt: number;
   warned: boolean;
+  /** A failed live-progress update (2.0) has been said, once; later ones are not. */
+  progressWarned?: boolean;
 }
 
 export function snapshotOf(s: IngestionSummary, prefixes: number, listingDone: boolean, reason?: string): StatusSnapshot {
@@ -43,6 +46,11 @@ export function snapshotOf(s: IngestionSummary, prefixes: number, listingDone: b
   };
 }
 
+/** The release line the run's calls follow, as prepare chose it (absent in runs begun before: 1.12's form). */
+function behaviourOf(summary: IngestionSummary): { behaviour?: BehaviourName } {
+  return summary.openMetadataBehaviour ? { behaviour: summary.openMetadataBehaviour } : {};
+}
+
 export class RunReport {
   constructor(
     private readonly source: ConfigSource,
@@ -55,13 +63,22 @@ export class RunReport {
     const startDate = Date.now();
     let state: RunReportState = { run: null, settings: DEFAULT_OUTCOME_SETTINGS, updateIntervalMs: 30_000, lastWriteAt: startDate, warned: false };
     try {
-      const begun = await status.beginPipelineRun({ source, runKey, startDate });
+      const begun = await status.beginPipelineRun({ source, runKey, startDate, ...behaviourOf(summary) });
       state = { ...state, run: begun.run, settings: begun.settings, updateIntervalMs: begun.updateIntervalMs };
       if (begun.warning) RunReport.warn(summary, state, begun.warning.item, begun.warning.reason);
+      if (begun.progressFailure) RunReport.progressWarn(summary, state, begun.progressFailure);
     } catch (error) {
       RunReport.warn(summary, state, 'ingestionPipelineFQN', `OpenMetadata pipeline status not reported: ${(error as Error)?.message ?? error}`);
     }
     return new RunReport(source, summary, state);
+  }
+
+  /** Live progress is extra: its failures are said once per run, apart from the status's own warning. */
+  private static progressWarn(summary: IngestionSummary, state: RunReportState, reason: string): void {
+    if (state.progressWarned || !state.run) return;
+    state.progressWarned = true;
+    summary.warningsTotal++;
+    if (summary.warnings.length < 100) summary.warnings.push({ item: state.run.fqn, reason: `OpenMetadata live progress not taken (statuses still written): ${reason}` });
   }
 
   private static warn(summary: IngestionSummary, state: RunReportState, item: string, reason: string): void {
@@ -86,7 +103,8 @@ export class RunReport {
     const at = Date.now();
     this.state.lastWriteAt = at;
     try {
-      const result = await status.reportPipelineStatus({ source: this.source, run: this.state.run!, state, snapshot, at });
+      const result = await status.reportPipelineStatus({ source: this.source, run: this.state.run!, state, snapshot, at, ...behaviourOf(this.summary) });
+      if (result.progressFailure) RunReport.progressWarn(this.summary, this.state, result.progressFailure);
       if (!result.written) RunReport.warn(this.summary, this.state, this.state.run!.fqn, `OpenMetadata pipeline status not written: ${result.reason}`);
     } catch (error) {
       RunReport.warn(this.summary, this.state, this.state.run!.fqn, `OpenMetadata pipeline status not written: ${(error as Error)?.message ?? error}`);

@@ -187,9 +187,11 @@ export class OpenMetadataClient {
     return this.getOrNull<EntityReference & { fullyQualifiedName: string }>(`/services/dashboardServices/name/${fqnPath(name)}`);
   }
 
-  /** An ingestion pipeline by FQN (`<service>.<pipeline>`); null when absent. */
-  getIngestionPipeline(fqn: string) {
-    return this.getOrNull<{ id: string; fullyQualifiedName: string }>(`/services/ingestionPipelines/name/${fqnPath(fqn)}`);
+  /** An ingestion pipeline by FQN (`<service>.<pipeline>`); null when absent. `pipelineStatuses` is 1.12's one object or 2.0's list. */
+  getIngestionPipeline(fqn: string, fields?: string) {
+    return this.getOrNull<{ id: string; fullyQualifiedName: string; pipelineStatuses?: unknown }>(
+      `/services/ingestionPipelines/name/${fqnPath(fqn)}`, fields ? { fields } : undefined,
+    );
   }
 
   putIngestionPipeline(body: Record<string, unknown>) {
@@ -199,6 +201,11 @@ export class OpenMetadataClient {
   /** One run's status; a status with a runId already sent replaces that run's. */
   async putPipelineStatus(fqn: string, status: Record<string, unknown>): Promise<void> {
     await this.http.request({ method: 'PUT', url: `/services/ingestionPipelines/${fqnPath(fqn)}/pipelineStatus`, data: status }, [200, 201]);
+  }
+
+  /** 2.0: one live-progress update of a run (a ProgressUpdate). */
+  async putPipelineProgress(fqn: string, runId: string, update: Record<string, unknown>): Promise<void> {
+    await this.http.request({ method: 'PUT', url: `/services/ingestionPipelines/progress/${fqnPath(fqn)}/${encodeURIComponent(runId)}`, data: update }, [200, 201, 204]);
   }
 
   /** The pipeline's run statuses whose timestamp lies between the two epoch ms. */

@@ -65,11 +65,14 @@ async function lastOfChain(client: Client, namespace: string, workflowId: string
  * Closes this pipeline's earlier `running` runs whose Temporal run has ended: terminated or cancelled ones
  * `stopped`, failed or timed out ones `failed`, completed ones with the outcome the workflow returned; endDate
  * the close time. Runs of another namespace, of no hexmeta run, or unknown to this server are left as they are.
+ * `latest` are the statuses the pipeline entity shows (its latest, or 2.0's list), checked even when older than
+ * the lookback.
  */
 export async function closeAbandonedRuns(
-  openMetadata: OpenMetadataClient, temporal: Client, namespace: string, fqn: string, ownRunId: string, now: number,
+  openMetadata: OpenMetadataClient, temporal: Client, namespace: string, fqn: string, ownRunId: string, now: number, latest: Json[] = [],
 ): Promise<ClosedRun[]> {
-  const statuses = await openMetadata.listPipelineStatuses(fqn, now - ABANDONED_LOOKBACK_MS, now);
+  const listed = await openMetadata.listPipelineStatuses(fqn, now - ABANDONED_LOOKBACK_MS, now);
+  const statuses = [...listed, ...latest.filter((s) => !listed.some((l) => l.runId === s.runId))];
   const candidates = statuses
     .filter((s) => s.pipelineState === 'running' && s.runId !== ownRunId && temporalRunOf(s)?.namespace === namespace)
     .slice(0, MAX_CHECKED);

@@ -10,6 +10,7 @@ import { pipelineSettingsOf } from './settings';
 import type { TemporalLink } from './statusBody';
 import type { BeginPipelineRunInput, BeginPipelineRunResult, PipelineRun, ReportStatusInput, ReportStatusResult } from './types';
 import { statusWriterFor } from './writer';
+import { pipelineStatusesOf } from './statusesOf';
 import { pipelineSourceConfig } from './sourceConfig';
 
 export const DEFAULT_STATUS_INTERVAL_MS = 30_000;
@@ -45,7 +46,7 @@ export async function beginPipelineRun(state: WorkerState, env: NodeJS.ProcessEn
   };
   if (!settings.fqn) return result;
   try {
-    let pipeline = await openMetadata.getIngestionPipeline(settings.fqn);
+    let pipeline = await openMetadata.getIngestionPipeline(settings.fqn, 'pipelineStatuses');
     if (!pipeline) {
       const service = await openMetadata.getDashboardService(config.plan.serviceName);
       if (!service) throw new Error(`dashboard service ${config.plan.serviceName} not found`);
@@ -62,7 +63,7 @@ export async function beginPipelineRun(state: WorkerState, env: NodeJS.ProcessEn
     const link = temporalLink(env);
     // Earlier runs left `running` by a terminate (no workflow code ran to report it) are closed first.
     try {
-      const closed = await closeAbandonedRuns(openMetadata, Context.current().client, link.namespace, run.fqn, run.runId, input.startDate);
+      const closed = await closeAbandonedRuns(openMetadata, Context.current().client, link.namespace, run.fqn, run.runId, input.startDate, pipelineStatusesOf(pipeline));
       for (const c of closed) log.info('earlier OpenMetadata run closed', { pipeline: run.fqn, runId: c.runId, state: c.state, temporal: c.temporalStatus });
     } catch (error) {
       log.warn('earlier OpenMetadata runs not checked', { pipeline: run.fqn, reason: maskSecrets(messageOf(error), config.secrets) });
@@ -71,7 +72,8 @@ export async function beginPipelineRun(state: WorkerState, env: NodeJS.ProcessEn
       projectsSeen: 0, projectsFiltered: 0, records: 0, updatedRecords: 0, warningsTotal: 0, failuresTotal: 0, failures: [], listingDone: false,
       lineage: { prefixes: config.plan.dbServicePrefixes.length, done: 0, records: 0, warnings: 0, filtered: 0 },
     };
-    await statusWriterFor(null).write(openMetadata, { run, state: 'running', snapshot, at: input.startDate, link });
+    const written = await statusWriterFor(input.behaviour).write(openMetadata, { run, state: 'running', snapshot, at: input.startDate, link });
+    if (written.progressFailure) result.progressFailure = maskSecrets(written.progressFailure, config.secrets);
     result.run = run;
   } catch (error) {
     result.warning = { item: settings.fqn, reason: `OpenMetadata pipeline status not reported: ${maskSecrets(messageOf(error), config.secrets)}` };
@@ -91,8 +93,8 @@ export async function reportPipelineStatus(state: WorkerState, env: NodeJS.Proce
       failures: input.snapshot.failures.map((f) => ({ item: scrubbed(f.item), reason: scrubbed(f.reason) })),
       ...(input.snapshot.reason ? { reason: scrubbed(input.snapshot.reason) } : {}),
     };
-    await statusWriterFor(null).write(openMetadata, { run: input.run, state: input.state, snapshot, at: input.at, link: temporalLink(env) });
-    return { written: true };
+    const written = await statusWriterFor(input.behaviour).write(openMetadata, { run: input.run, state: input.state, snapshot, at: input.at, link: temporalLink(env) });
+    return { written: true, ...(written.progressFailure ? { progressFailure: maskSecrets(written.progressFailure, secrets) } : {}) };
   } catch (error) {
     return { written: false, reason: maskSecrets(messageOf(error), secrets) };
   }

@@ -1,6 +1,7 @@
 import type { ConfigSource } from '../config/types';
 import type { OutcomeSettings } from '../../workflows/runOutcome';
 import type { ItemReport } from '../types';
+import type { BehaviourName } from '../openmetadata/serverBehaviour';
 
 /** The OpenMetadata run a Temporal run reports to (kept in workflow state across continue-as-new). */
 export interface PipelineRun {
@@ -17,6 +18,8 @@ export interface BeginPipelineRunInput {
   runKey: string;
   /** Workflow time of the start. */
   startDate: number;
+  /** The release line's calls to use (the plan's); absent in runs begun before versions were told apart: 1.12. */
+  behaviour?: BehaviourName;
 }
 
 export interface BeginPipelineRunResult {
@@ -26,6 +29,8 @@ export interface BeginPipelineRunResult {
   /** Least time between two `running` updates (HEXMETA_PIPELINE_STATUS_INTERVAL_MS, default 30 s). */
   updateIntervalMs: number;
   warning: ItemReport | null;
+  /** 2.0: why the first live-progress update was not taken (the status was still written). */
+  progressFailure?: string;
 }
 
 export type PipelineState = 'running' | 'success' | 'partialSuccess' | 'failed' | 'stopped';
@@ -53,10 +58,13 @@ export interface ReportStatusInput {
   snapshot: StatusSnapshot;
   /** Workflow time of this report (its `timestamp`, and `endDate` when the state is final). */
   at: number;
+  behaviour?: BehaviourName;
 }
 
 export interface ReportStatusResult {
   written: boolean;
   /** Why not, when not written. */
   reason?: string;
+  /** 2.0: why the live-progress update beside the status was not taken (the status was still written). */
+  progressFailure?: string;
 }
