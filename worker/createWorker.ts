@@ -33,10 +33,10 @@ export async function createHexWorker(options: HexWorkerOptions): Promise<Worker
     // A heartbeat reaches Temporal within 2 s (not 80% of the heartbeat timeout): the CLI's progress line reads
     // the batch in flight from it, and a worker that dies leaves a fresh resume point.
     maxHeartbeatThrottleInterval: '2 seconds',
-    // Ctrl-C or SIGTERM: activities are told at once and hand back what they finished (see ingestPages.ts).
     // A workflow task waits this long for the worker it is sticky to before any worker takes it (SDK default 10 s,
     // which a killed worker cost the run each time); a busy worker misses it only at the price of one replay.
     stickyQueueScheduleToStartTimeout: '3 seconds',
+    // Ctrl-C or SIGTERM: activities are told at once and hand back what they finished (see ingestPages.ts).
     shutdownGraceTime: 0,
     shutdownForceTime: '4 seconds',
   });
