@@ -15,7 +15,7 @@ import { addSeenNames } from './seenNames';
 import { RunReport } from './runReport';
 import { runDetails, runSummary } from './runText';
 import { addCounts, addReports, rootMessage } from './summary';
-import { lacksSearchAttributes, markRun, showState } from './visibility';
+import { followHexWaits, lacksSearchAttributes, markRun, showState } from './visibility';
 
 /** Continue-as-new well before Temporal's history warnings, even if the server does not suggest it. */
 const MAX_HISTORY_EVENTS = 4_000;
@@ -161,6 +161,8 @@ export async function hexIngestion(argument: HexIngestionArgument): Promise<Inge
   setHandler(progressQuery, () => summary);
 
   let plan = input.resume?.plan;
+  // Waits on Hex that activities announce (preparation's too) show in the current details; a handler, no command.
+  followHexWaits(summary, () => plan?.dbServicePrefixes.length ?? 0);
   const runKey = input.resume?.runKey ?? workflowInfo().workflowId + '/' + workflowInfo().runId;
   // Fixed once per run (workflow time is deterministic), so retries and resumed runs read the same history.
   const now = Date.now();

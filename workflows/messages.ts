@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { IngestionPlan, ConfigSource } from '../activities/config/types';
 import type { ItemReport, LineageResult, ListingProgress, PageCounts } from '../activities/types';
 import type { BehaviourName } from '../activities/openmetadata/serverBehaviour';
@@ -36,6 +36,15 @@ export interface IngestionSummary extends PageCounts {
   chartsMarkedDeleted?: number;
   /** How the run ended by OpenMetadata's rule (workflowConfig.successThreshold, raiseOnError); absent in older runs. */
   outcome?: RunOutcome;
+  /** The latest wait on Hex an activity of this run announced (hexWaitSignal); shown until it has passed. */
+  waiting?: HexWait;
+}
+
+/** A wait on Hex: its own Retry-After, or hexmeta's pacing under Hex's per-minute rate limit. */
+export interface HexWait {
+  reason: 'Retry-After' | 'rate limit';
+  /** ISO time the wait ends. */
+  until: string;
 }
 
 /** Workflow input: where to read the configuration, plus state carried over continue-as-new. */
@@ -55,6 +64,9 @@ export interface IngestionInput {
 }
 
 export const progressQuery = defineQuery<IngestionSummary>('progress');
+
+/** Sent by an activity of the run before it waits a while on Hex, so the run's current details can say so. */
+export const hexWaitSignal = defineSignal<[HexWait]>('hexWait');
 
 /**
  * Lineage activities running beside the listing ask this for the dashboards created since `from` and whether

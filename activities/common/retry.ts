@@ -40,6 +40,8 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Told of each wait the server asked for (Retry-After), before it is waited here or by the activity's retry. */
+  onRetryAfter?: (ms: number) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -61,6 +63,7 @@ export async function retryTransient<T>(send: () => Promise<T>, options: RetryOp
       const asked = error.retryAfterMs;
       if (asked !== null && asked > maxRetryAfterMs) throw new RetryAfterTooLong(error.service, asked, maxRetryAfterMs, error.message);
       const wait = asked ?? jitteredBackoff(attempt, budget.baseBackoffMs, budget.maxBackoffMs, options.random);
+      if (asked !== null) options.onRetryAfter?.(asked);
       if (attempt + 1 >= budget.maxTries || waited + wait > budget.maxInPlaceWaitMs) throw error;
       waited += wait;
       await sleep(wait);

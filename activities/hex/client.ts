@@ -3,6 +3,7 @@ import { ServiceError } from '../common/httpErrors';
 import type { Log } from '../common/log';
 import { retryTransient, type RetryBudget } from '../common/retry';
 import type { SlidingWindowLimiter } from './rateLimiter';
+import { noteHexWait } from './waitNotice';
 import type { HexCell, HexDataConnection, HexPage, HexProject } from './types';
 
 export const HEX_PAGE_SIZE = 100;
@@ -49,13 +50,14 @@ export class HexClient {
 
   private async get<T>(url: string, params?: Record<string, unknown>, group?: SlidingWindowLimiter): Promise<T> {
     const send = async () => {
-      if (group) await group.acquire();
-      await this.options.limiter.acquire();
+      if (group) await group.acquire((ms) => noteHexWait(ms, 'rate limit'));
+      await this.options.limiter.acquire((ms) => noteHexWait(ms, 'rate limit'));
       return (await this.http.request<T>({ method: 'GET', url, params })).data;
     };
     return retryTransient(send, {
       budget: this.options.retryBudget ?? HEX_RETRY_BUDGET,
       maxRetryAfterMs: this.options.maxRetryAfterMs ?? DEFAULT_HEX_MAX_RETRY_AFTER_MS,
+      onRetryAfter: (ms) => noteHexWait(ms, 'Retry-After'),
     });
   }
 

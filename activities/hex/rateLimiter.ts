@@ -9,14 +9,14 @@ export class SlidingWindowLimiter {
 
   constructor(readonly perMinute: number, private readonly windowMs = 60_000) {}
 
-  /** Resolves when one more request may start. Calls are served in order. */
-  acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForSlot());
+  /** Resolves when one more request may start. Calls are served in order; `onWait` hears of each wait for a slot. */
+  acquire(onWait?: (ms: number) => void): Promise<void> {
+    const turn = this.queue.then(() => this.waitForSlot(onWait));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async waitForSlot(): Promise<void> {
+  private async waitForSlot(onWait?: (ms: number) => void): Promise<void> {
     for (;;) {
       const now = Date.now();
       while (this.starts.length && this.starts[0] <= now - this.windowMs) this.starts.shift();
@@ -24,7 +24,9 @@ export class SlidingWindowLimiter {
         this.starts.push(now);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, this.starts[0] + this.windowMs - now + 1));
+      const wait = this.starts[0] + this.windowMs - now + 1;
+      onWait?.(wait);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }

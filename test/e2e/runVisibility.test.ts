@@ -73,3 +73,30 @@ test('a run started without attributes (as the Web UI does) sets them itself, tr
   const serviceRuns = await listRuns({ client: worker.client, serviceName: 'hex_vis_ui' });
   assert.deepEqual(serviceRuns.map((r) => r.serviceName), ['hex_vis_ui']);
 });
+
+test("a wait on Hex's Retry-After shows in the current details with its end, and is gone once it has passed", async () => {
+  const configPath = world.writeConfig((doc) => { doc.source.serviceName = 'hex_vis_wait'; }, 'wait.yaml');
+  world.hex.injectFault({ path: '/api/v1/projects', status: 429, headers: { 'Retry-After': '6' }, body: { reason: 'Too many requests' }, times: 1 });
+  const handle = await startIngestion({ client: worker.client, source: configPath, taskQueue: TASK_QUEUE, env: world.secretsEnv });
+  const wf = worker.client.workflow.getHandle(handle.workflowId);
+  const current = async () => (await wf.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+  const waiting = await eventually(current, (details) => /waiting on/.test(details));
+  const seenAt = Date.now();
+  const match = /^(?:preparing|dashboards) · pages 0 · .* · waiting on Hex's Retry-After until (\d\d):(\d\d):(\d\d) UTC$/.exec(waiting);
+  assert.ok(match, waiting);
+  const until = new Date(seenAt);
+  until.setUTCHours(Number(match[1]), Number(match[2]), Number(match[3]), 0);
+  if (until.getTime() < seenAt - 12 * 3600_000) until.setUTCDate(until.getUTCDate() + 1);
+  const ahead = until.getTime() - seenAt;
+  assert.ok(ahead > 0 && ahead <= 7_000, `wait ends ${ahead} ms after it was seen (Retry-After: 6)`);
+  const progress = await wf.query<{ waiting?: { reason: string; until: string } }>('progress');
+  assert.equal(progress.waiting?.reason, 'Retry-After');
+
+  const summary = await handle.result();
+  assert.equal(summary.failuresTotal, 0);
+  assert.ok(summary.pagesRead >= 1);
+  assert.equal(summary.waiting, undefined, 'a passed wait is not kept');
+  const done = await current();
+  assert.match(done, /^done · pages 1 · /);
+  assert.doesNotMatch(done, /waiting/);
+});
