@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import type DataLoader from 'dataloader';
 import { EdgeClaims } from './edgeClaims';
-import type { FoundEntity } from './entityIds';
 import { resolveConfig, type ResolvedConfig } from './config/load';
 import { moreVerbose, processLog, type Log } from './common/log';
 import type { ConfigSource } from './config/types';
@@ -10,8 +9,7 @@ import { limiterFor } from './hex/rateLimiter';
 import { OpenMetadataClient } from './openmetadata/client';
 import { gateFor, openMetadataConcurrency } from './openmetadata/gate';
 import type { DashboardUpstream } from './openmetadata/lineage';
-import type { TableLookup } from './tableResolver';
-import type { EntityReference, UsageSummary } from './openmetadata/types';
+import type { EntityReference, FoundEntity, TableLookup, UsageSummary } from './openmetadata/types';
 import type { HexDataConnection } from './hex/types';
 
 /** Below Hex's published 60 requests/minute per user, leaving room for the user's own API calls. */

@@ -1,7 +1,7 @@
 import type { Connected, RunCache } from './context';
 import { dashboardIdOf } from './entityIds';
 import { ServiceError } from './common/httpErrors';
-import { isItemFailure } from './ingestProject';
+import { isItemFailure } from './failures';
 import { buildFqn } from './openmetadata/fqn';
 import type { BulkResponse, CreateDashboard, WriteOutcome } from './openmetadata/types';
 

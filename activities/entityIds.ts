@@ -1,17 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Connected, RunCache } from './context';
-import type { EntityReference } from './openmetadata/types';
+import type { EntityReference, FoundEntity } from './openmetadata/types';
 
 // Ids of entities known by FQN, looked up many at a time: one search request answers up to 100 names.
 
 /** FQNs asked for within this many milliseconds go out in one request. */
 const BATCH_WINDOW_MS = 5;
 const BATCH_SIZE = 100;
-
-export interface FoundEntity {
-  id: string;
-  fullyQualifiedName: string;
-}
 
 /** Keys asked for together (within the window, up to the batch size) go to `load` at once; nothing is cached here. */
 function batched<V>(load: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {

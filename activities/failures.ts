@@ -10,6 +10,12 @@ import { RetryAfterTooLong } from './common/retry';
  */
 export const SETUP_FAILURE_TYPES = ['ConfigError', 'AuthenticationError', 'ServiceUnreachable', 'ListingLoop'] as const;
 
+/** A per-item failure (one entity rejected) as opposed to a failure of the whole page. */
+export function isItemFailure(error: unknown): error is ServiceError {
+  return error instanceof ServiceError && error.status !== null && error.status >= 400 && error.status < 500
+    && error.status !== 401 && error.status !== 403 && error.status !== 429;
+}
+
 const CREDENTIAL_OF: Record<string, string> = {
   Hex: 'the Hex token (source.serviceConnection.config.token)',
   OpenMetadata: 'the JWT (workflowConfig.openMetadataServerConfig.securityConfig.jwtToken)',

@@ -3,6 +3,7 @@ import { existingCharts } from './storedEntities';
 import { ownerByEmail } from './entityIds';
 import { remember, type Connected, type RunCache, type StoredDashboard } from './context';
 import { ServiceError } from './common/httpErrors';
+import { isItemFailure } from './failures';
 import type { HexCell, HexProject } from './hex/types';
 import { cellToCreateChart, chartFqn, componentToCreateChart, isChartCell, malformedCellReason } from './mapping/charts';
 import { cleanTitle, controlCharactersReason, ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
@@ -13,12 +14,6 @@ import { buildFqn } from './openmetadata/fqn';
 import type { CreateChart, CreateDashboard, EntityReference, WriteOutcome } from './openmetadata/types';
 import type { IngestionPlan } from './config/types';
 import type { PageCounts } from './types';
-
-/** A per-item failure (one entity rejected) as opposed to a failure of the whole page. */
-export function isItemFailure(error: unknown): error is ServiceError {
-  return error instanceof ServiceError && error.status !== null && error.status >= 400 && error.status < 500
-    && error.status !== 401 && error.status !== 403 && error.status !== 429;
-}
 
 export function projectLabel(project: Partial<HexProject>): string {
   const title = typeof project.title === 'string' ? cleanTitle(project.title).slice(0, 120) : '';

@@ -2,10 +2,7 @@ import { remember, type Connected, type RunCache } from './context';
 import { tablesNamed } from './entityIds';
 import type { Dialect } from './lineage/dialect';
 import { exactTableFqn, tableLocation, tableSearchPattern, withinPrefix, type ServicePrefix, type TableLocation } from './openmetadata/tables';
-import type { EntityReference } from './openmetadata/types';
-
-/** What a name came to: one table, several equally good candidates, or nothing. */
-export type TableLookup = { table: EntityReference } | { ambiguous: string[] } | null;
+import type { EntityReference, TableLookup } from './openmetadata/types';
 
 /**
  * Schema a warehouse searches first for an unqualified name: PostgreSQL's default `search_path` is

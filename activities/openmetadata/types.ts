@@ -7,6 +7,15 @@ export interface EntityReference {
   displayName?: string;
 }
 
+/** What a table name came to: one table, several equally good candidates, or nothing. */
+export type TableLookup = { table: EntityReference } | { ambiguous: string[] } | null;
+
+/** An entity found by its fully qualified name in a search index. */
+export interface FoundEntity {
+  id: string;
+  fullyQualifiedName: string;
+}
+
 export interface TagLabel {
   tagFQN: string;
   source: 'Classification';
