@@ -12,7 +12,7 @@ import { startDevServer, temporalClient } from '../test/support/temporal';
 import { startWorld, type World } from '../test/support/world';
 import { measureExtraction } from './extraction';
 import { chainHistory, rssBytes, watchPeakRss } from './measure';
-import { failures, formatTable, formatWorkersTable, runFailed, type BenchSettings, type RecordedCall, type RunObservation } from './report';
+import { failures, formatTable, formatVersionsTable, formatWorkersTable, runFailed, type BenchSettings, type RecordedCall, type RunObservation } from './report';
 import { startWarehouses, type BenchWarehouses } from './warehouses';
 import { DASHBOARD_FILTER, HISTORY_ROWS_PER_PROJECT, makeWorkload, WAREHOUSES, type Workload } from './workload';
 
@@ -31,6 +31,8 @@ export interface BenchOptions {
   workerSemiSpaceMb: number;
   /** Worker processes of the extra full ingestion (absent or 1: none). */
   workers?: number;
+  /** Also run W1 against an OpenMetadata 2.0 server and compare the requests (W1 and W2 use 1.12). */
+  bothVersions?: boolean;
 }
 
 /** `1k`, `10k`, `50k`, or a plain count (small counts are for checking the benchmark itself). */
@@ -63,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     .option('--worker-heap-mb <mb>', "the worker's V8 heap cap (--max-old-space-size; 0 for Node's default)", positive, ADVISED_WORKER_FLAGS['max-old-space-size'])
     .option('--worker-semi-space-mb <mb>', "the worker's V8 semi-space cap (--max-semi-space-size; 0 for Node's default)", positive, ADVISED_WORKER_FLAGS['max-semi-space-size'])
     .option('--workers <n>', 'also run W1 on N worker processes at once and compare it with one worker', workerCount)
+    .option('--both-versions', 'also run W1 against OpenMetadata 2.0.7 (the others use 1.12.6) and count the requests it saves')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const options = program.opts<BenchOptions>();
@@ -249,8 +252,10 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
     };
     const workers = options.workers ?? 1;
     const many = workers > 1 && !runFailed(w1) ? await manyWorkersRun(options, workload, warehouses, temporal.address, workers) : null;
-    const table = formatTable(settings, w1, w2) + (many ? `\n\n${formatWorkersTable(settings, w1, many)}` : '');
-    const failed = [...failures(w1, w2), ...(many && runFailed(many) ? [`W1 on ${workers} workers failed: hexmeta ingest exited ${many.exitCode ?? 'without a code'}`] : [])];
+    const om2 = options.bothVersions && !runFailed(w1) ? await isolatedW1(options, workload, warehouses, temporal.address, `${SERVICE}_om2`, 'W1 on OpenMetadata 2.0.7', 1, '2.0.7') : null;
+    const table = formatTable(settings, w1, w2) + (many ? `\n\n${formatWorkersTable(settings, w1, many)}` : '') + (om2 ? `\n\n${formatVersionsTable(w1, om2)}` : '');
+    const failed = [...failures(w1, w2), ...(many && runFailed(many) ? [`W1 on ${workers} workers failed: hexmeta ingest exited ${many.exitCode ?? 'without a code'}`] : []),
+      ...(om2 && runFailed(om2) ? [`W1 on OpenMetadata 2.0.7 failed: hexmeta ingest exited ${om2.exitCode ?? 'without a code'}`] : [])];
     if (failed.length) throw new BenchFailedError(table, failed);
     return table;
   } finally {
@@ -263,12 +268,18 @@ export async function runBench(options: BenchOptions, hooks: BenchHooks = {}): P
  * workflow id), so it is a full ingestion that no earlier run's history window shortens.
  */
 async function manyWorkersRun(options: BenchOptions, workload: Workload, warehouses: BenchWarehouses, address: string, workers: number): Promise<RunObservation> {
-  const serviceName = `${SERVICE}_${workers}w`;
+  return isolatedW1(options, workload, warehouses, address, `${SERVICE}_${workers}w`, `W1 on ${workers} workers`, workers);
+}
+
+/** W1 as another service with its own Hex and OpenMetadata (of `omVersion`, default 1.12.6) and workflow id. */
+async function isolatedW1(
+  options: BenchOptions, workload: Workload, warehouses: BenchWarehouses, address: string, serviceName: string, label: string, workers: number, omVersion?: string,
+): Promise<RunObservation> {
   const world = await startWorld({
     projects: workload.projects,
     serviceName,
     hex: { latencyMs: options.hexLatencyMs, rateLimitPerMinute: options.hexRate || undefined },
-    openMetadata: { latencyMs: options.omLatencyMs, users: workload.users, specDir: process.env.OPENMETADATA_SPEC_DIR },
+    openMetadata: { latencyMs: options.omLatencyMs, users: workload.users, specDir: process.env.OPENMETADATA_SPEC_DIR, ...(omVersion ? { version: omVersion } : {}) },
   });
   try {
     seedOpenMetadata(world, workload, warehouses);
@@ -284,7 +295,7 @@ async function manyWorkersRun(options: BenchOptions, workload: Workload, warehou
         ...world.secretsEnv, ...warehouses.secretsEnv,
         TEMPORAL_ADDRESS: address, HEXMETA_HEX_REQUESTS_PER_MINUTE: String(options.clientRate),
       }),
-    }, `W1 on ${workers} workers`, workers);
+    }, label, workers);
   } finally {
     await world.close();
   }

@@ -224,3 +224,33 @@ export function formatWorkersTable(settings: BenchSettings, one: RunObservation,
     ...rows.map(([label, a, b]) => `| ${label.padEnd(width)} | ${a.padStart(12)} | ${b.padStart(Math.max(manyLabel.length, 14))} |`),
   ].join('\n');
 }
+
+/**
+ * Requests marking deleted what a run did not see: 2.0's one deleteStale per collection, or 1.12's listing of the
+ * service's dashboards (and charts) to diff, plus one soft delete per entity gone.
+ */
+export function staleDeletionRequests(calls: RecordedCall[]): number {
+  return calls.filter((c) => /\/deleteStale$/.test(c.path)
+    || (c.method === 'GET' && /\/v1\/(dashboards|charts)$/.test(c.path))
+    || (c.method === 'DELETE' && /\/v1\/(dashboards|charts)\/[^/]+$/.test(c.path))).length;
+}
+
+/** W1 against OpenMetadata 1.12 and 2.0, same workload and settings: the requests 2.0's calls save. */
+export function formatVersionsTable(v112: RunObservation, v2: RunObservation): string {
+  const cell = (run: RunObservation, f: (r: RunObservation) => Cell): Cell => (runFailed(run) ? dash : f(run));
+  const saved = (f: (r: RunObservation) => number): Cell => (runFailed(v112) || runFailed(v2) ? dash : String(f(v112) - f(v2)));
+  const rows: [string, Cell, Cell][] = [
+    ['exit code', String(v112.exitCode ?? dash), String(v2.exitCode ?? dash)],
+    ['wall time (s)', fixed(v112.wallMs / 1000, 1), fixed(v2.wallMs / 1000, 1)],
+    ['OpenMetadata requests', String(v112.openMetadataCalls.length), String(v2.openMetadataCalls.length)],
+    ['list, delete and deleteStale requests', cell(v112, (r) => String(staleDeletionRequests(r.openMetadataCalls))), cell(v2, (r) => String(staleDeletionRequests(r.openMetadataCalls)))],
+    ['of which saved by 2.0 (deleteStale)', '', saved((r) => staleDeletionRequests(r.openMetadataCalls))],
+    ['OpenMetadata requests saved by 2.0', '', saved((r) => r.openMetadataCalls.length)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [
+    `| ${'W1: OpenMetadata 1.12 against 2.0'.padEnd(width)} | ${'1.12.6'.padStart(8)} | ${'2.0.7'.padStart(8)} |`,
+    `|${'-'.repeat(width + 2)}|${'-'.repeat(9)}:|${'-'.repeat(9)}:|`,
+    ...rows.map(([label, a, b]) => `| ${label.padEnd(width)} | ${a.padStart(8)} | ${b.padStart(8)} |`),
+  ].join('\n');
+}

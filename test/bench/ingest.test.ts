@@ -15,6 +15,7 @@ function cells(table: string): Map<string, [string, string]> {
 test('options: sizes, defaults and rejected values', () => {
   assert.deepEqual(parseOptions([]), { size: '10k', hexLatencyMs: 50, omLatencyMs: 10, hexRate: 60, clientRate: 55, workerHeapMb: 256, workerSemiSpaceMb: 4 });
   assert.equal(parseOptions(['--size', '1k', '--hex-rate', '120']).hexRate, 120);
+  assert.equal(parseOptions(['--both-versions']).bothVersions, true);
   assert.equal(projectCount('50k'), 50_000);
   assert.equal(projectCount('150'), 150);
   assert.throws(() => parseOptions(['--size', 'huge']), /size must be/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  dashboardWrites, failures, formatTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, tableRows, usageWrites,
+  dashboardWrites, failures, formatTable, formatVersionsTable, hexRequestsNeeded, lineageWrites, rateLimitFloorSeconds, staleDeletionRequests, tableRows, usageWrites,
   type BenchSettings, type RecordedCall, type RunObservation,
 } from '../../bench/report';
 import { activitySpanMs, peakRssBytes, rssBytes } from '../../bench/measure';
@@ -120,4 +120,20 @@ test('a failed run is named under the table and no ratio is drawn from it', () =
   const table = formatTable(SETTINGS, failedW1, null);
   assert.match(table, /\n\nW1 failed: hexmeta ingest exited 2: no ratios drawn from it$/);
   assert.doesNotMatch(formatTable(SETTINGS, observation(), observation()), /failed/);
+});
+
+test('versions table: list-and-delete on 1.12 against one deleteStale on 2.0, and the requests saved', () => {
+  const del = (path: string): RecordedCall => ({ method: 'DELETE', path, status: 200 });
+  const common = [get('/api/v1/system/version'), put('/api/v1/dashboards/bulk')];
+  const v112 = observation({ openMetadataCalls: [...common, get('/api/v1/dashboards'), get('/api/v1/dashboards'), get('/api/v1/charts'), del('/api/v1/dashboards/abc')] });
+  const v2 = observation({ openMetadataCalls: [...common, del('/api/v1/dashboards/deleteStale'), del('/api/v1/charts/deleteStale')] });
+  assert.equal(staleDeletionRequests(v112.openMetadataCalls), 4);
+  assert.equal(staleDeletionRequests(v2.openMetadataCalls), 2);
+  const table = formatVersionsTable(v112, v2);
+  assert.match(table, /\| W1: OpenMetadata 1\.12 against 2\.0 +\| +1\.12\.6 \| +2\.0\.7 \|/);
+  assert.match(table, /\| list, delete and deleteStale requests +\| +4 \| +2 \|/);
+  assert.match(table, /\| of which saved by 2\.0 \(deleteStale\) +\| +\| +2 \|/);
+  assert.match(table, /\| OpenMetadata requests saved by 2\.0 +\| +\| +2 \|/);
+  const failed = formatVersionsTable(v112, observation({ exitCode: 1 }));
+  assert.match(failed, /\| OpenMetadata requests saved by 2\.0 +\| +\| +- \|/);
 });
