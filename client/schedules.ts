@@ -2,7 +2,7 @@ import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapP
 import type { ConfigSource } from '../activities/config/types';
 import { DEFAULT_TASK_QUEUE } from '../worker/createWorker';
 import type { scheduledHexIngestion, ScheduledIngestionInput } from '../workflows/scheduled';
-import { prepareSource } from './ingest';
+import { prepareSource } from './core';
 
 const SCHEDULE_PREFIX = 'hexmeta-schedule-';
 export const DEFAULT_CATCHUP_WINDOW = '1h';

@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { connectClient, resolveConnectionSettings, type ConnectionSettings } from './connection';
+import { resolveConnectionSettings, type ConnectionSettings } from './connection';
+import { connectWith } from './core';
 import { connectEmbedded } from './embedded';
 
 export interface TemporalTarget {
@@ -23,8 +24,8 @@ export async function connectTemporal(
   const settings = options.settings ?? resolveConnectionSettings();
   const namespace = settings.namespace;
   if (settings.address) {
-    const connection = await connectClient(settings);
-    return { client: new Client({ connection, namespace }), namespace, embedded: null, close: () => connection.close() };
+    const { client, close } = await connectWith(settings);
+    return { client, namespace, embedded: null, close };
   }
   return connectEmbedded({ stateDir: options.stateDir, ui: options.ui, namespace, say: options.say });
 }

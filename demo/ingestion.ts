@@ -1,7 +1,7 @@
 // The demo's ingestion takes the normal path: a hexmeta worker and `startIngestion` with the workflow file.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { startIngestion } from '../client/ingest';
+import { startIngestion } from '../client/core';
 import { progressLine } from '../client/summary';
 import { createHexWorker } from '../worker/createWorker';
 import { progressQuery, type IngestionSummary } from '../workflows/messages';
@@ -71,7 +71,7 @@ export async function runDemoIngestion(options: {
   let timer: NodeJS.Timeout | undefined;
   try {
     // This process holds no secrets: like a client beside remote workers, it checks everything but their values.
-    const handle = await startIngestion(client, { source: { configPath: options.configPath }, taskQueue: DEMO_TASK_QUEUE, checkSecrets: false });
+    const { workflow: handle } = await startIngestion({ client, source: { configPath: options.configPath }, taskQueue: DEMO_TASK_QUEUE, checkSecrets: false });
     const { runId } = await handle.describe();
     options.onStarted(handle.workflowId, runId);
     const tty = process.stderr.isTTY;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { processLog } from '../common/log';
 import { registerSecrets } from '../common/scrubber';
 import { ConfigError } from './errors';
 import { MAX_CONFIG_BYTES, MAX_CONFIG_TEXT_CHARS } from './size';
@@ -55,6 +56,8 @@ export interface ResolvedConfig {
  * required to resolve (a client may not hold the worker's secrets).
  */
 export function resolveConfig(source: ConfigSource, env: NodeJS.ProcessEnv, checkSecrets = true): ResolvedConfig {
+  // How often a process reads the file shows at DEBUG (a start reads it once in the client, once in the worker).
+  processLog().debug('configuration read', { file: 'configPath' in source ? source.configPath : 'workflow input', checkSecrets });
   const raw = rawConfigOf(source);
   const problems: string[] = [];
   if ('config' in source) {

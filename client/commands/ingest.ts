@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
 import { processLog } from '../../activities/common/log';
 import { ConfigError } from '../../activities/config/errors';
-import { resolveConfig } from '../../activities/config/load';
 import { createHexWorker } from '../../worker/createWorker';
 import { withReaping } from '../../worker/reapDeadWorkers';
 import { setUpTelemetry, telemetrySettings, TelemetryOptionError, type TelemetryFlags } from '../../worker/telemetry';
 import type { IngestionSummary } from '../../workflows/messages';
-import { isSetupFailure, prepareSource, rootMessage, startIngestion } from '../ingest';
+import { isSetupFailure, prepareSource, rootMessage, startIngestion, type PreparedSource } from '../core';
 import { lastCompletedProjects, pollEvery, readProgress } from '../progressPolling';
 import { lineageSoFar, MonotonicCounts, ProgressRate, withInFlight } from '../progressView';
 import { LiveLine } from '../liveLine';
@@ -59,13 +57,10 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   }
   // Without a server named anywhere, this process runs an embedded one and its worker.
   const remote = settings.address !== null;
-  let fileLevel;
-  let service;
+  let prepared: PreparedSource;
   try {
-    prepareSource({ source: { configPath: options.config }, checkSecrets: !remote });
-    const resolved = resolveConfig({ configPath: resolve(options.config) }, process.env, !remote);
-    fileLevel = resolved.plan.loggerLevel;
-    service = { openMetadata: resolved.openMetadataHostPort, serviceName: resolved.plan.serviceName };
+    // Read once: the run starts from what was validated here (the worker reads the file again, as it must).
+    prepared = prepareSource({ source: options.config, checkSecrets: !remote });
   } catch (error) {
     if (error instanceof ConfigError) {
       log.error(error.message);
@@ -76,7 +71,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   // The embedded worker logs at the file's level unless --log-level or HEXMETA_LOG_LEVEL says otherwise.
   // Log lines go above the live progress line, never through it.
   const live = new LiveLine(process.stderr);
-  log = setUpTelemetry(telemetrySettings(options, process.env, fileLevel), { runsWorker: !remote, write: (line) => live.writeLog(line) });
+  log = setUpTelemetry(telemetrySettings(options, process.env, prepared.plan.loggerLevel), { runsWorker: !remote, write: (line) => live.writeLog(line) });
 
   let target;
   try {
@@ -89,7 +84,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   let claim: ServiceClaim | undefined;
   if (target.embedded) {
     try {
-      claim = await claimService({ ...service, stateDir: target.embedded.stateDir });
+      claim = await claimService({ openMetadata: prepared.config.openMetadataHostPort, serviceName: prepared.serviceName, stateDir: target.embedded.stateDir });
     } catch (error) {
       await target.close();
       if (!(error instanceof ServiceBusyError)) throw error;
@@ -121,7 +116,8 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     const worker = target.embedded
       ? await createHexWorker({ connection: target.embedded.nativeConnection, namespace: target.namespace, taskQueue, temporalUiUrl: target.embedded.uiUrl })
       : null;
-    const handle = await startIngestion(target.client, { source: { configPath: options.config }, taskQueue, checkSecrets: !remote, fullHistory: options.fullHistory, trigger: 'cli' });
+    const started = await startIngestion({ client: target.client, source: prepared.source, prepared, taskQueue, fullHistory: options.fullHistory, trigger: 'cli' });
+    const handle = started.workflow;
     workflowId = handle.workflowId;
     log.info(`Ingestion workflow ${handle.workflowId} (task queue ${taskQueue}${target.embedded ? `, embedded Temporal at ${target.embedded.address}` : ''})`);
     if (uiUrl) log.info(`Follow it in the Web UI: ${uiUrl}/namespaces/${encodeURIComponent(target.namespace)}/workflows/${encodeURIComponent(handle.workflowId)}`);

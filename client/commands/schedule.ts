@@ -1,10 +1,8 @@
 import { Client } from '@temporalio/client';
 import { ConfigError } from '../../activities/config/errors';
 import type { ScheduleOverlapPolicy } from '@temporalio/client';
-import {
-  connectClient, connectionFlags, ConnectionSettingsError, resolveConnectionSettings, TemporalConnectionError, type ConnectionFlags,
-} from '../connection';
-import { prepareSource } from '../ingest';
+import { connectionFlags, ConnectionSettingsError, TemporalConnectionError, type ConnectionFlags, type ConnectionSettings } from '../connection';
+import { connectRemote, NoTemporalServerError, prepareSource, type TemporalClient } from '../core';
 import {
   createSchedule, deleteSchedule, describeSchedule, listSchedules, pauseSchedule, ScheduleError, scheduleIdFor, scheduleSpecOf, triggerSchedule,
   unpauseSchedule, type ScheduleInfo,
@@ -18,18 +16,11 @@ const OVERLAP_POLICIES = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'T
  * so these commands need one named by the connection settings. Returns null (after saying why) when it cannot
  * be reached.
  */
-export async function connectRemoteTemporal(flags: ConnectionFlags = {}): Promise<{ client: Client; close(): Promise<void> } | null> {
+export async function connectRemoteTemporal(flags: ConnectionFlags = {}): Promise<TemporalClient | null> {
   try {
-    const settings = resolveConnectionSettings(connectionFlags(flags));
-    if (!settings.address) {
-      console.error('TEMPORAL_ADDRESS is not set, nor --address, nor an address in a Temporal profile: schedules and status need '
-        + 'a long-running Temporal server (and `hexmeta worker` processes)');
-      return null;
-    }
-    const connection = await connectClient(settings);
-    return { client: new Client({ connection, namespace: settings.namespace }), close: () => connection.close() };
+    return await connectRemote(connectionFlags(flags));
   } catch (error) {
-    if (!(error instanceof ConnectionSettingsError || error instanceof TemporalConnectionError)) throw error;
+    if (!(error instanceof ConnectionSettingsError || error instanceof TemporalConnectionError || error instanceof NoTemporalServerError)) throw error;
     console.error(error.message);
     return null;
   }
@@ -78,11 +69,11 @@ export function formatSchedule(info: ScheduleInfo): string {
 }
 
 /** Runs one schedule subcommand with a Temporal connection, mapping user errors to exit codes. */
-async function withTemporal(flags: ConnectionFlags, work: (client: Client) => Promise<void>): Promise<number> {
+async function withTemporal(flags: ConnectionFlags, work: (client: Client, settings: ConnectionSettings) => Promise<void>): Promise<number> {
   const temporal = await connectRemoteTemporal(flags);
   if (!temporal) return EXIT_SETUP_FAILED;
   try {
-    await work(temporal.client);
+    await work(temporal.client, temporal.settings);
     return EXIT_OK;
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -124,7 +115,7 @@ export async function scheduleCreateCommand(options: ScheduleCreateOptions): Pro
     console.error(error.message);
     return EXIT_SETUP_FAILED;
   }
-  return withTemporal(options, async (client) => {
+  return withTemporal(options, async (client, settings) => {
     const info = await createSchedule({
       client,
       source: { configPath: options.config },
@@ -134,7 +125,7 @@ export async function scheduleCreateCommand(options: ScheduleCreateOptions): Pro
       paused: options.paused,
       catchupWindow: options.catchupWindow,
       overlap: overlap as ScheduleOverlapPolicy,
-      taskQueue: resolveConnectionSettings(connectionFlags(options)).taskQueue,
+      taskQueue: settings.taskQueue,
     });
     console.log(options.json ? JSON.stringify(info, null, 2) : `Created ${formatSchedule(info)}`);
   });

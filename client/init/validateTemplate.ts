@@ -1,7 +1,7 @@
 // Checks a written workflow file with hexmeta's own validator. References to variables that are not set are
 // given stand-in values first: the file is a starting point whose secrets the user sets later.
 import { readFileSync } from 'node:fs';
-import { prepareSource } from '../ingest';
+import { prepareSource } from '../core';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 

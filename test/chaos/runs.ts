@@ -1,6 +1,6 @@
 // Driving the two runs the chaos suite compares: a clean one through the CLI, and one under chaos.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { startIngestion, workflowIdFor } from '../../client/ingest';
+import { startIngestion, workflowIdFor } from '../../client/core';
 import type { IngestionSummary } from '../../workflows/messages';
 import { runCli, startWorkerProcess } from '../support/cli';
 import { startDevServer, temporalClient, type DevServer } from '../support/temporal';
@@ -82,7 +82,7 @@ export async function chaosRun(options: ChaosRunOptions): Promise<ChaosRunResult
   try {
     await pool.start();
     const startedAt = Date.now();
-    await startIngestion(client, { source: { configPath: options.configPath }, taskQueue: options.taskQueue, env });
+    await startIngestion({ client, source: { configPath: options.configPath }, taskQueue: options.taskQueue, env, checkSecrets: true });
     let finished = false;
     const chaos = runChaos(planChaos(options.random, options.kills), pool, {
       progress: options.progress,

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { startIngestion } from '../../client/ingest';
+import { startIngestion } from '../../client/core';
 import { createHexWorker } from '../../worker/createWorker';
 import { makeWorkspace } from '../../servers/hexServer';
 import { stopSuiteTemporal, suiteTemporal, temporalBinary, temporalClient } from '../support/temporal';
@@ -47,7 +47,7 @@ test('a fresh run (pages, lineage step, warnings) replays against the current co
   const { client, close } = await temporalClient(address);
   try {
     const worker = await createHexWorker({ connection, taskQueue: 'replay', env });
-    const handle = await startIngestion(client, { source: { configPath }, taskQueue: 'replay', env });
+    const { workflow: handle } = await startIngestion({ client, source: { configPath }, taskQueue: 'replay', env, checkSecrets: true });
     const summary = await worker.runUntil(handle.result());
     assert.equal(summary.phase, 'done');
     assert.ok(summary.pagesRead >= 2, `pages: ${summary.pagesRead}`);
