@@ -4,23 +4,19 @@ import { EdgeClaims } from './edgeClaims';
 import { resolveConfig, type ResolvedConfig } from './config/load';
 import { moreVerbose, processLog, type Log } from './common/log';
 import type { ConfigSource } from './config/types';
-import { DEFAULT_HEX_MAX_RETRY_AFTER_MS, HexClient } from './hex/client';
-import { limiterFor } from './hex/rateLimiter';
-import { OpenMetadataClient } from './openmetadata/client';
-import { gateFor, openMetadataConcurrency } from './openmetadata/gate';
+import { defaultActivityDeps, type ActivityDeps, type HistorySourceFactory } from './deps';
+import type { HexClient } from './hex/client';
+import type { OpenMetadataClient } from './openmetadata/client';
 import type { DashboardUpstream } from './openmetadata/lineage';
 import type { EntityReference, FoundEntity, TableLookup, UsageSummary } from './openmetadata/types';
 import type { HexDataConnection } from './hex/types';
-
-/** Below Hex's published 60 requests/minute per user, leaving room for the user's own API calls. */
-export const DEFAULT_HEX_REQUESTS_PER_MINUTE = 55;
-/** Hex's fixed limit for its `hex-api-30rpm` group (ListCells among them). */
-export const HEX_CELL_REQUESTS_PER_MINUTE = 30;
 
 export interface Connected {
   config: ResolvedConfig;
   hex: HexClient;
   openMetadata: OpenMetadataClient;
+  /** The query-history reader of a warehouse connection. */
+  historySources: HistorySourceFactory;
   /** This configuration's logger (see `configLog`). */
   log: Log;
 }
@@ -92,43 +88,28 @@ export class RunCache {
   readonly databaseServiceTypes = new Map<string, Promise<string | null>>();
 }
 
-/** What the worker keeps between activity calls: resolved configs, clients and per-run caches. */
+/** What the worker keeps between activity calls: resolved configs, their clients and per-run caches. */
 export class WorkerState {
   private readonly connected = new Map<string, { stamp: string; value: Connected }>();
   private readonly runs = new Map<string, RunCache>();
+  private readonly deps: ActivityDeps;
+  readonly env: NodeJS.ProcessEnv;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `deps` builds the clients; an environment alone stands for the worker's default deps of that environment. */
+  constructor(deps: ActivityDeps | NodeJS.ProcessEnv) {
+    this.deps = isActivityDeps(deps) ? deps : defaultActivityDeps(deps);
+    this.env = this.deps.env;
+  }
 
-  /** Resolves the configuration inside the worker (secrets included) and builds clients for it. */
+  /** Resolves the configuration inside the worker (secrets included) and has the deps build its clients. */
   connect(source: ConfigSource): Connected {
     const key = JSON.stringify(source);
     const stamp = 'configPath' in source ? String(statSync(source.configPath, { throwIfNoEntry: false })?.mtimeMs ?? 0) : '';
     const cached = this.connected.get(key);
     if (cached && cached.stamp === stamp) return cached.value;
     const config = resolveConfig(source, this.env);
-    const perMinute = Number(config.file.hexmeta?.hexRequestsPerMinute ?? this.env.HEXMETA_HEX_REQUESTS_PER_MINUTE ?? DEFAULT_HEX_REQUESTS_PER_MINUTE);
-    const cellsPerMinute = Number(config.file.hexmeta?.hexCellRequestsPerMinute ?? Math.min(perMinute, HEX_CELL_REQUESTS_PER_MINUTE));
-    const maxRetryAfterSeconds = Number(config.file.hexmeta?.hexMaxRetryAfterSeconds ?? this.env.HEXMETA_HEX_MAX_RETRY_AFTER_SECONDS ?? DEFAULT_HEX_MAX_RETRY_AFTER_MS / 1000);
     const log = configLog(config);
-    const value: Connected = {
-      config,
-      log,
-      hex: new HexClient({
-        hostPort: config.plan.hexHostPort,
-        token: config.hexToken,
-        log,
-        maxRetryAfterMs: Number.isFinite(maxRetryAfterSeconds) && maxRetryAfterSeconds >= 0 ? maxRetryAfterSeconds * 1000 : DEFAULT_HEX_MAX_RETRY_AFTER_MS,
-        limiter: limiterFor(`${config.plan.hexHostPort}|${config.plan.serviceName}`, perMinute),
-        cellLimiter: limiterFor(`${config.plan.hexHostPort}|${config.plan.serviceName}|cells`, cellsPerMinute),
-      }),
-      openMetadata: new OpenMetadataClient({
-        hostPort: config.openMetadataHostPort,
-        jwtToken: config.jwtToken,
-        gate: gateFor(config.openMetadataHostPort, openMetadataConcurrency(this.env)),
-        log,
-        extraHeaders: config.extraHeaders,
-      }),
-    };
+    const value: Connected = { config, log, ...this.deps.clients(config, log), historySources: this.deps.historySources };
     this.connected.set(key, { stamp, value });
     return value;
   }
@@ -152,4 +133,8 @@ export class WorkerState {
     }
     return cache;
   }
+}
+
+function isActivityDeps(value: ActivityDeps | NodeJS.ProcessEnv): value is ActivityDeps {
+  return typeof (value as Partial<ActivityDeps>).clients === 'function';
 }

@@ -3,6 +3,7 @@ import { ConfigError } from './config/errors';
 import { redact } from './config/secrets';
 import { ServiceError } from './common/httpErrors';
 import { RetryAfterTooLong } from './common/retry';
+import { WarehouseError } from './warehouses/errors';
 
 /**
  * Failure types the client maps to exit code 2: nothing written, or (a listing that cannot end) nothing
@@ -30,6 +31,14 @@ export function toActivityFailure(error: unknown, secrets: readonly string[], se
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof ConfigError) {
     return ApplicationFailure.create({ type: 'ConfigError', message: clean(error.message), nonRetryable: true, details: [error.problems.map(clean)] });
+  }
+  if (error instanceof WarehouseError) {
+    return ApplicationFailure.create({
+      type: error.type,
+      message: clean(error.message),
+      nonRetryable: error.nonRetryable,
+      details: [{ warehouse: error.warehouse, setting: error.setting }],
+    });
   }
   if (error instanceof RetryAfterTooLong) {
     return ApplicationFailure.create({ type: 'RetryAfterTooLong', message: clean(error.message), nonRetryable: true });

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { scrubbedAtBoundary } from './boundary';
 import { WorkerState } from './context';
+import { defaultActivityDeps, type ActivityDeps } from './deps';
 import { toActivityFailure } from './failures';
 import { ingestProjectPage } from './ingestPage';
 import { ingestProjectPages } from './ingestPages';
@@ -24,9 +25,13 @@ async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The activities a worker registers; all state they share lives in one WorkerState. */
-export function createActivities(env: NodeJS.ProcessEnv = process.env) {
-  const state = new WorkerState(env);
+/**
+ * The activities a worker registers, given the clients they use (`defaultActivityDeps` builds the worker's own);
+ * all state they share lives in one WorkerState.
+ */
+export function createActivities(deps: ActivityDeps = defaultActivityDeps()) {
+  const { env } = deps;
+  const state = new WorkerState(deps);
   return scrubbedAtBoundary({
     async prepareIngestion(input: PrepareInput): Promise<PrepareResult> {
       try {

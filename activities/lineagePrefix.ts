@@ -1,12 +1,11 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Connected, RunCache } from './context';
 import { emptyLineageCounts, PrefixLineage } from './lineageRows';
 import { askOwnWorkflow, ListingWatch } from './listingWatch';
 import { parsePrefix } from './openmetadata/tables';
 import { existingDashboards } from './storedEntities';
 import { findWarehouseConnection } from './warehouses/connection';
-import { createHistorySource } from './warehouses';
+import { WarehouseError } from './warehouses/errors';
 import type { HistoryCursor, QueryHistorySource } from './warehouses/types';
 import type { ItemReport, LineageInput, LineageResult } from './types';
 import { addReport, type LineageCounts } from '../workflows/summary';
@@ -54,7 +53,7 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
   }
   let source: QueryHistorySource;
   try {
-    source = createHistorySource(lookup.config, conn.config.file.queryHistory?.[prefix.service], conn.log.with({ warehouse: prefix.service }));
+    source = conn.historySources(lookup.config, conn.config.file.queryHistory?.[prefix.service], conn.log.with({ warehouse: prefix.service }));
   } catch (error) {
     warn(prefix.service, `no lineage from this warehouse: ${(error as Error).message}`);
     return { prefix: input.prefix, dialect: null, counts, warnings };
@@ -112,7 +111,8 @@ export async function lineageForPrefix(conn: Connected, cache: RunCache, input: 
         if (known && cursor && !(await settleUntil(() => lineage.heldBytes <= waitingBudgetBytes()))) return ended(true);
       } while (cursor);
     } catch (error) {
-      if (error instanceof ApplicationFailure && /Configuration|Authentication/.test(error.type ?? '')) {
+      // A setting or credential the warehouse refuses costs this prefix its lineage, not the run; a failed read is retried.
+      if (error instanceof WarehouseError && error.nonRetryable) {
         warn(prefix.service, `no lineage from this warehouse: ${error.message}`);
         return ended(false);
       }

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { defaultActivityDeps } from '../activities/deps';
 import { workerIdentity } from './reapDeadWorkers';
 import { packagedWorkflowBundle, prebuiltWorkflowBundle } from './workflowBundle';
 
@@ -28,7 +29,7 @@ export async function createHexWorker(options: HexWorkerOptions): Promise<Worker
     // `<pid>@<hostname>`: a worker of the same host tells from it whether this one died (see reapDeadWorkers.ts).
     identity: workerIdentity(),
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(options.temporalUiUrl ? { ...env, HEXMETA_TEMPORAL_UI_URL: options.temporalUiUrl } : env),
+    activities: createActivities(defaultActivityDeps(options.temporalUiUrl ? { ...env, HEXMETA_TEMPORAL_UI_URL: options.temporalUiUrl } : env)),
     maxConcurrentActivityTaskExecutions: 20,
     // A heartbeat reaches Temporal within 2 s (not 80% of the heartbeat timeout): the CLI's progress line reads
     // the batch in flight from it, and a worker that dies leaves a fresh resume point.

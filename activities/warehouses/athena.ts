@@ -7,7 +7,7 @@ import {
   type BatchGetQueryExecutionCommandOutput,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { authenticationError, configurationError, readMarker } from './connectionFields';
+import { authenticationError, configurationError, readError, readMarker } from './connectionFields';
 import type { HistoryCursor, HistoryPage, HistoryRow, QueryHistorySource } from './types';
 
 /**
@@ -125,7 +125,7 @@ function inListingOrder(ids: string[]) {
     if (unprocessed.length) {
       // Retrying the whole page is safe: the cursor has not moved.
       const first = unprocessed[0];
-      throw new Error(`Athena could not return ${unprocessed.length} query execution(s), e.g. ${first.QueryExecutionId}: ${first.ErrorCode ?? 'unknown'}`);
+      throw readError(`Athena could not return ${unprocessed.length} query execution(s), e.g. ${first.QueryExecutionId}: ${first.ErrorCode ?? 'unknown'}`);
     }
     const byId = new Map((batch.QueryExecutions ?? []).map((execution) => [execution.QueryExecutionId, execution]));
     return ids.map((id) => byId.get(id)).filter((execution): execution is QueryExecution => execution !== undefined);
@@ -150,7 +150,7 @@ function describeFailure(error: unknown, secrets: string[]): Error {
   if (typeof name === 'string' && (AUTH_ERRORS.has(name) || status === 401 || status === 403)) {
     return authenticationError(`Athena rejected the AWS credentials (${name}: ${reason})`);
   }
-  return new Error(`Athena query history request failed${typeof name === 'string' ? ` (${name})` : ''}: ${reason}`);
+  return readError(`Athena query history request failed${typeof name === 'string' ? ` (${name})` : ''}: ${reason}`);
 }
 
 function clientConfig(

@@ -1,6 +1,6 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import {
-  authenticationError, configurationError, errorText, expectType, normalisePageSize, readMarker, redact,
+  authenticationError, configurationError, readError, errorText, expectType, normalisePageSize, readMarker, redact,
 } from './connectionFields';
 import type { HistoryCursor, HistoryPage, HistoryRow, QueryHistorySource } from './types';
 
@@ -187,7 +187,7 @@ function queryError(error: unknown, project: string, secrets: string[]): Error {
   if (code === 401 || code === 403) {
     return authenticationError(`BigQuery refused the credentials reading project ${project} (HTTP ${code}): ${message}`);
   }
-  return new Error(`BigQuery query history read failed for project ${project}: ${message}`);
+  return readError(`BigQuery query history read failed for project ${project}: ${message}`);
 }
 
 function text(value: unknown): string | undefined {

@@ -1,8 +1,8 @@
 import { createClient, ClickHouseLogLevel } from '@clickhouse/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WarehouseError } from './errors';
 import type { HistoryCursor, HistoryPage, HistoryRow, HistoryWindow, QueryHistorySource } from './types';
 import {
-  authenticationError, configurationError, CONNECTION_KEYS, rejectUnknownKeys, errorText, expectType, normalisePageSize, optionalBoolean, readHostPort,
+  authenticationError, configurationError, readError, CONNECTION_KEYS, rejectUnknownKeys, errorText, expectType, normalisePageSize, optionalBoolean, readHostPort,
   readMarker, readPassword, redact, windowBoundMs,
 } from './connectionFields';
 
@@ -189,10 +189,10 @@ function toHistoryRow(row: LogRow): HistoryRow {
 }
 
 function translateError(error: unknown, password: string): Error {
-  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof WarehouseError) return error;
   const message = redact(errorText(error), password);
   const declared = (error as { code?: unknown })?.code;
   const code = typeof declared === 'string' && declared ? declared : /Code: (\d+)/.exec(message)?.[1] ?? '';
   if (AUTH_ERROR_CODES.has(code)) return authenticationError(`${LABEL} rejected the credentials: ${message}`);
-  return new Error(`${LABEL} query history read failed: ${message}`);
+  return readError(`${LABEL} query history read failed: ${message}`);
 }

@@ -1,5 +1,7 @@
 import { maskSecrets } from '../common/scrubber';
-import { ApplicationFailure } from '@temporalio/common';
+import { configurationError } from './errors';
+
+export { authenticationError, configurationError, readError } from './errors';
 
 /**
  * Readers for the fields of an OpenMetadata database-service connection `config` object
@@ -7,19 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
  * Every problem is a non-retryable configuration error naming the key, never its value.
  */
 
-export const CONFIGURATION_ERROR = 'WarehouseConfigurationError';
-export const AUTHENTICATION_ERROR = 'WarehouseAuthenticationError';
-
 /** Text a Hex statement carries (see the Hex reference, "Hex query metadata" comment). */
 export const DEFAULT_HEX_MARKER = 'Hex query metadata';
-
-export function configurationError(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, CONFIGURATION_ERROR);
-}
-
-export function authenticationError(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, AUTHENTICATION_ERROR);
-}
 
 export interface HostPort {
   host: string;
@@ -40,14 +31,14 @@ export function readHostPort(connection: Record<string, unknown>, label: string,
   if (parts.length === 2 && parts[0]) return { host: parts[0], port: parsePort(parts[1], defaultPort, label) };
   // A bare IPv6 address without brackets carries no port.
   if (parts.length > 2) return { host: withoutScheme, port: defaultPort };
-  throw configurationError(`${label} connection: hostPort must look like "host:port"`);
+  throw configurationError(`${label} connection: hostPort must look like "host:port"`, 'hostPort');
 }
 
 function parsePort(text: string | undefined, defaultPort: number, label: string): number {
   if (text === undefined || text === '') return defaultPort;
   const port = Number(text);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw configurationError(`${label} connection: hostPort has an invalid port`);
+    throw configurationError(`${label} connection: hostPort has an invalid port`, 'hostPort');
   }
   return port;
 }
@@ -55,7 +46,7 @@ function parsePort(text: string | undefined, defaultPort: number, label: string)
 export function requiredString(connection: Record<string, unknown>, key: string, label: string): string {
   const value = connection[key];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw configurationError(`${label} connection: missing required key "${key}"`);
+    throw configurationError(`${label} connection: missing required key "${key}"`, key);
   }
   return value;
 }
@@ -63,14 +54,14 @@ export function requiredString(connection: Record<string, unknown>, key: string,
 export function optionalString(connection: Record<string, unknown>, key: string, label: string): string | undefined {
   const value = connection[key];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw configurationError(`${label} connection: "${key}" must be a string`);
+  if (typeof value !== 'string') throw configurationError(`${label} connection: "${key}" must be a string`, key);
   return value;
 }
 
 export function optionalBoolean(connection: Record<string, unknown>, key: string, label: string): boolean | undefined {
   const value = connection[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw configurationError(`${label} connection: "${key}" must be true or false`);
+  if (typeof value !== 'boolean') throw configurationError(`${label} connection: "${key}" must be true or false`, key);
   return value;
 }
 
@@ -83,21 +74,22 @@ export function readPassword(connection: Record<string, unknown>, label: string)
   const authType = connection.authType;
   if (authType !== undefined && authType !== null) {
     if (typeof authType !== 'object' || Array.isArray(authType)) {
-      throw configurationError(`${label} connection: "authType" must be an object`);
+      throw configurationError(`${label} connection: "authType" must be an object`, 'authType');
     }
     const auth = authType as Record<string, unknown>;
     if ('password' in auth) {
-      if (typeof auth.password !== 'string') throw configurationError(`${label} connection: "authType.password" must be a string`);
+      if (typeof auth.password !== 'string') throw configurationError(`${label} connection: "authType.password" must be a string`, 'authType.password');
       return auth.password;
     }
     const kind = Object.keys(auth).join(', ') || 'empty';
     throw configurationError(
       `${label} connection: only basic authentication (authType.password) is supported, got authType with ${kind}`,
+      'authType',
     );
   }
   const password = connection.password;
   if (password === undefined || password === null) return '';
-  if (typeof password !== 'string') throw configurationError(`${label} connection: "password" must be a string`);
+  if (typeof password !== 'string') throw configurationError(`${label} connection: "password" must be a string`, 'password');
   return password;
 }
 
@@ -125,7 +117,7 @@ export const CONNECTION_KEYS: Record<'Postgres' | 'Mysql' | 'MariaDB' | 'Clickho
 export function rejectUnknownKeys(connection: Record<string, unknown>, known: readonly string[], label: string): void {
   const unknown = Object.keys(connection).filter((key) => !known.includes(key));
   if (unknown.length) {
-    throw configurationError(`${label} connection: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}`);
+    throw configurationError(`${label} connection: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}`, unknown[0]);
   }
 }
 
@@ -134,7 +126,7 @@ export function expectType(connection: Record<string, unknown>, accepted: string
   const type = connection.type;
   if (type === undefined || type === null) return;
   if (typeof type !== 'string' || !accepted.some((name) => name.toLowerCase() === type.toLowerCase())) {
-    throw configurationError(`${label} connection: "type" must be ${accepted.join(' or ')}`);
+    throw configurationError(`${label} connection: "type" must be ${accepted.join(' or ')}`, 'type');
   }
 }
 
@@ -142,7 +134,7 @@ export function expectType(connection: Record<string, unknown>, accepted: string
 export function readMarker(settings: Record<string, unknown> | undefined): string {
   const marker = settings?.marker;
   if (marker === undefined || marker === null) return DEFAULT_HEX_MARKER;
-  if (typeof marker !== 'string' || marker === '') throw configurationError('queryHistory.marker must be a non-empty string');
+  if (typeof marker !== 'string' || marker === '') throw configurationError('queryHistory.marker must be a non-empty string', 'queryHistory.marker');
   return marker;
 }
 

@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { logApiCall } from '../common/apiCallLog';
 import { processLog, type Log } from '../common/log';
 import {
-  authenticationError, configurationError, errorText, expectType, normalisePageSize, readMarker, redact, windowBoundMs,
+  authenticationError, configurationError, readError, errorText, expectType, normalisePageSize, readMarker, redact, windowBoundMs,
 } from './connectionFields';
 import type { HistoryCursor, HistoryPage, HistoryRow, HistoryWindow, QueryHistorySource } from './types';
 
@@ -105,17 +105,17 @@ async function listQueries(http: AxiosInstance, params: URLSearchParams, token: 
     response = await http.get(HISTORY_PATH, { params });
   } catch (error) {
     logApiCall(log, { ...call, status: null, errorCode: (error as { code?: string }).code ?? 'network error' });
-    throw new Error(`Databricks query history request failed: ${redact(errorText(error), token)}`);
+    throw readError(`Databricks query history request failed: ${redact(errorText(error), token)}`);
   }
   logApiCall(log, { ...call, status: response.status });
   if (response.status === 401 || response.status === 403) {
     throw authenticationError(`Databricks rejected the access token (HTTP ${response.status}${apiMessage(response.data, token)})`);
   }
   if (response.status < 200 || response.status >= 300) {
-    throw new Error(`Databricks query history answered HTTP ${response.status}${apiMessage(response.data, token)}`);
+    throw readError(`Databricks query history answered HTTP ${response.status}${apiMessage(response.data, token)}`);
   }
   if (!response.data || typeof response.data !== 'object') {
-    throw new Error('Databricks query history answered with a body that is not JSON');
+    throw readError('Databricks query history answered with a body that is not JSON');
   }
   return response.data as ListQueriesResponse;
 }

@@ -1,4 +1,5 @@
 import { processLog, type Log } from '../common/log';
+import { configurationError, WarehouseError } from './errors';
 import { withPageLog } from './pageLog';
 import type { QueryHistorySource } from './types';
 
@@ -33,7 +34,24 @@ export function createHistorySource(
   const type = String(connection.type ?? '');
   const load = LOADERS[type];
   if (!load) {
-    throw new Error(`connection type ${JSON.stringify(type)} has no query-history reader (supported: ${SUPPORTED_WAREHOUSE_TYPES.join(', ')})`);
+    throw configurationError(`connection type ${JSON.stringify(type)} has no query-history reader (supported: ${SUPPORTED_WAREHOUSE_TYPES.join(', ')})`, 'type');
   }
-  return withPageLog(load()(connection, { queryHistory, log }), log.with({ warehouseType: type }));
+  let source: QueryHistorySource;
+  try {
+    source = load()(connection, { queryHistory, log });
+  } catch (error) {
+    throw withWarehouse(error, type);
+  }
+  const logged = withPageLog(source, log.with({ warehouseType: type }));
+  return {
+    dialect: logged.dialect,
+    readPage: (window, cursor, pageSize) => logged.readPage(window, cursor, pageSize).catch((error) => { throw withWarehouse(error, type); }),
+    close: () => logged.close(),
+  };
+}
+
+/** A reader's own failure names the warehouse it came from; other errors pass unchanged. */
+function withWarehouse(error: unknown, type: string): unknown {
+  if (error instanceof WarehouseError) error.warehouse ??= type;
+  return error;
 }

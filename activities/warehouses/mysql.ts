@@ -1,8 +1,8 @@
 import mysql from 'mysql2/promise';
-import { ApplicationFailure } from '@temporalio/common';
+import { WarehouseError } from './errors';
 import type { HistoryCursor, HistoryPage, HistoryRow, HistoryWindow, QueryHistorySource } from './types';
 import {
-  authenticationError, configurationError, CONNECTION_KEYS, rejectUnknownKeys, errorText, expectType, normalisePageSize, readHostPort,
+  authenticationError, configurationError, readError, CONNECTION_KEYS, rejectUnknownKeys, errorText, expectType, normalisePageSize, readHostPort,
   readMarker, readPassword, redact, requiredString, windowBoundMs,
 } from './connectionFields';
 
@@ -277,12 +277,12 @@ function toHistoryRow(row: LogRow, defaultDatabase: string | null): HistoryRow {
 }
 
 function translateError(error: unknown, password: string): Error {
-  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof WarehouseError) return error;
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '';
   const message = redact(errorText(error), password);
   if (ACCESS_DENIED.has(code)) return authenticationError(`${LABEL} rejected the credentials: ${message}`);
   if (TABLE_ACCESS_DENIED.has(code)) {
     return configurationError(`${LABEL}: the user cannot read mysql.general_log (GRANT SELECT ON mysql.general_log): ${message}`);
   }
-  return new Error(`${LABEL} query history read failed: ${message}`);
+  return readError(`${LABEL} query history read failed: ${message}`);
 }

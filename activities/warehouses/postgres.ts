@@ -1,8 +1,8 @@
 import { Pool, type PoolConfig } from 'pg';
-import { ApplicationFailure } from '@temporalio/common';
+import { WarehouseError } from './errors';
 import type { HistoryCursor, HistoryPage, HistoryRow, QueryHistorySource } from './types';
 import {
-  authenticationError, configurationError, CONNECTION_KEYS, rejectUnknownKeys, errorText, expectType, normalisePageSize, optionalString, readHostPort,
+  authenticationError, configurationError, readError, CONNECTION_KEYS, rejectUnknownKeys, errorText, expectType, normalisePageSize, optionalString, readHostPort,
   readMarker, readPassword, redact, requiredString,
 } from './connectionFields';
 
@@ -198,7 +198,7 @@ function toHistoryRow(row: StatementRow): HistoryRow {
 }
 
 function translateError(error: unknown, password: string, database: string, source: string): Error {
-  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof WarehouseError) return error;
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '';
   const message = redact(errorText(error), password);
   if (code.startsWith(AUTH_SQLSTATE_PREFIX)) {
@@ -212,5 +212,5 @@ function translateError(error: unknown, password: string, database: string, sour
   if (/pg_stat_statements must be loaded/i.test(message)) {
     return configurationError(`${LABEL}: ${message} (add it to shared_preload_libraries and restart)`);
   }
-  return new Error(`${LABEL} query history read failed: ${message}`);
+  return readError(`${LABEL} query history read failed: ${message}`);
 }

@@ -1,5 +1,5 @@
 import { Client, type ClientConfig } from 'pg';
-import { authenticationError, configurationError, errorText, readHostPort, readMarker, redact } from './connectionFields';
+import { authenticationError, configurationError, readError, errorText, readHostPort, readMarker, redact } from './connectionFields';
 import type { HistoryCursor, HistoryPage, HistoryRow, HistoryWindow, QueryHistorySource } from './types';
 
 /**
@@ -187,7 +187,7 @@ async function run<Row>(db: Client, text: string, values: string[], secret: stri
     const result = await db.query(text, values);
     return result.rows as Row[];
   } catch (error) {
-    throw new Error(`Redshift query history read failed: ${redact(errorText(error), secret)}`);
+    throw readError(`Redshift query history read failed: ${redact(errorText(error), secret)}`);
   }
 }
 
@@ -198,7 +198,7 @@ function connectionFailure(error: unknown, secret: string): Error {
   if (code === '28P01' || code === '28000') {
     return authenticationError(`Redshift rejected the credentials: ${reason}`);
   }
-  return new Error(`Could not connect to Redshift: ${reason}`);
+  return readError(`Could not connect to Redshift: ${reason}`);
 }
 
 function pgConfig(connection: Record<string, unknown>): ClientConfig {

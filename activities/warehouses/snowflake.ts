@@ -1,6 +1,6 @@
 import snowflake from 'snowflake-sdk';
 import {
-  authenticationError, configurationError, errorText, expectType, normalisePageSize, readMarker, redact,
+  authenticationError, configurationError, readError, errorText, expectType, normalisePageSize, readMarker, redact,
 } from './connectionFields';
 import type { HistoryCursor, HistoryPage, HistoryRow, QueryHistorySource } from './types';
 
@@ -173,7 +173,7 @@ function execute(connection: snowflake.Connection, sqlText: string, binds: snowf
       sqlText,
       binds,
       complete: (error, _statement, rows) => {
-        if (error) reject(new Error(`Snowflake query history read failed: ${describe(error, secrets)}`));
+        if (error) reject(readError(`Snowflake query history read failed: ${describe(error, secrets)}`));
         else resolve((rows ?? []) as QueryHistoryRecord[]);
       },
     });
@@ -194,7 +194,7 @@ function toHistoryRow(row: QueryHistoryRecord): HistoryRow {
 function loginError(error: unknown, secrets: string[]): Error {
   const code = error && typeof error === 'object' ? String((error as { code?: unknown }).code ?? '') : '';
   const message = `Snowflake login failed: ${describe(error, secrets)}`;
-  return AUTHENTICATION_CODES.has(code) ? authenticationError(message) : new Error(message);
+  return AUTHENTICATION_CODES.has(code) ? authenticationError(message) : readError(message);
 }
 
 /** The SDK's message and code only: its error objects also hold request data. */

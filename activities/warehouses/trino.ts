@@ -1,7 +1,7 @@
 import { maskSecrets } from '../common/scrubber';
 import { Trino, BasicAuth, type ConnectionOptions, type QueryResult } from 'trino-client';
-import { ApplicationFailure } from '@temporalio/common';
-import { authenticationError, configurationError, readMarker } from './connectionFields';
+import { WarehouseError } from './errors';
+import { authenticationError, configurationError, readError, readMarker } from './connectionFields';
 import type { HistoryCursor, HistoryPage, HistoryRow, HistoryWindow, QueryHistorySource } from './types';
 
 /**
@@ -124,9 +124,9 @@ class TrinoQueryError extends Error {}
 
 /** Axios errors carry the request's credentials; only the status and the server's reason are kept. */
 function describeFailure(error: unknown, secrets: string[]): Error {
-  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof WarehouseError) return error;
   if (error instanceof TrinoQueryError) {
-    return new Error(`Trino query history read failed: ${redact(error.message, secrets)}`);
+    return readError(`Trino query history read failed: ${redact(error.message, secrets)}`);
   }
   const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
   if (status === 401 || status === 403) {
@@ -135,7 +135,7 @@ function describeFailure(error: unknown, secrets: string[]): Error {
   const reason = typeof status === 'number'
     ? `HTTP ${status}`
     : redact(error instanceof Error ? error.message : String(error), secrets);
-  return new Error(`Trino query history request failed: ${reason}`);
+  return readError(`Trino query history request failed: ${reason}`);
 }
 
 function trinoOptions(connection: Record<string, unknown>): {

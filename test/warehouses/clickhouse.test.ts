@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApplicationFailure } from '@temporalio/common';
+import { WarehouseError } from '../../activities/warehouses/errors';
 import {
   createClickhouseHistorySource, pageQuery, stringLiteral, windowSeconds,
 } from '../../activities/warehouses/clickhouse';
@@ -94,7 +94,7 @@ describe('ClickHouse history source against a real system.query_log', () => {
     const bad = createClickhouseHistorySource(clickhouseConnection(env, wrong));
     try {
       await assert.rejects(bad.readPage({ start, end }, null, 10), (error: Error) => {
-        assert.ok(error instanceof ApplicationFailure);
+        assert.ok(error instanceof WarehouseError);
         assert.equal(error.type, 'WarehouseAuthenticationError');
         assert.match(error.message, /rejected the credentials/);
         assert.ok(!error.message.includes(wrong) && !error.message.includes(env.password));

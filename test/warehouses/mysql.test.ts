@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApplicationFailure } from '@temporalio/common';
+import { WarehouseError } from '../../activities/warehouses/errors';
 import {
   createMysqlHistorySource, databaseSetBy, pageFromFetched, toLogTime, type LogRow,
 } from '../../activities/warehouses/mysql';
@@ -98,7 +98,7 @@ describe('MySQL/MariaDB history source against a real MariaDB general_log', () =
     const bad = createMysqlHistorySource(mysqlConnection(env, wrong));
     try {
       await assert.rejects(bad.readPage({ start, end }, null, 10), (error: Error) => {
-        assert.ok(error instanceof ApplicationFailure);
+        assert.ok(error instanceof WarehouseError);
         assert.equal(error.type, 'WarehouseAuthenticationError');
         assert.equal(error.nonRetryable, true);
         assert.match(error.message, /rejected the credentials/);

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApplicationFailure } from '@temporalio/common';
+import { WarehouseError } from '../../activities/warehouses/errors';
 import { createPostgresHistorySource, pageQuery } from '../../activities/warehouses/postgres';
 import { readHostPort } from '../../activities/warehouses/connectionFields';
 import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
@@ -70,7 +70,7 @@ describe('PostgreSQL history source against a real pg_stat_statements', () => {
     const bad = createPostgresHistorySource(postgresConnection(env, wrong));
     try {
       await assert.rejects(bad.readPage(window, null, 10), (error: Error) => {
-        assert.ok(error instanceof ApplicationFailure);
+        assert.ok(error instanceof WarehouseError);
         assert.equal(error.type, 'WarehouseAuthenticationError');
         assert.match(error.message, /rejected the credentials/);
         assert.ok(!error.message.includes(wrong) && !error.message.includes(env.password));
