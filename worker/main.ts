@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
-import { Client } from '@temporalio/client';
-import { connectClient, connectNative, describeConnection, resolveConnectionSettings, type ConnectionFlags } from '../client/connection';
+import { connectNative, describeConnection, resolveConnectionSettings, type ConnectionFlags } from '../client/connection';
+import { connectWith } from '../client/core';
 import { createHexWorker } from './createWorker';
 import { withReaping } from './reapDeadWorkers';
 import { advisedNodeOptions, missingWorkerFlags } from './nodeFlags';
@@ -18,15 +18,14 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const log = setUpTelemetry(settings, { runsWorker: true });
   const connection = await connectNative(temporal);
   // A client too, from the same settings: it finds the activities that workers of this host left behind when they died.
-  const clientConnection = await connectClient(temporal).catch(async (error) => { await connection.close(); throw error; });
+  const temporalClient = await connectWith(temporal).catch(async (error) => { await connection.close(); throw error; });
   try {
     const worker = await createHexWorker({ connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue });
     log.info(`hexmeta worker polling task queue ${worker.options.taskQueue} on ${describeConnection(temporal)}`);
     log.info(workerMemoryLine());
-    const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
-    await withReaping({ client, taskQueue: temporal.taskQueue, log }, () => worker.run());
+    await withReaping({ client: temporalClient.client, taskQueue: temporal.taskQueue, log }, () => worker.run());
   } finally {
-    await clientConnection.close();
+    await temporalClient.close();
     await connection.close();
   }
 }

@@ -1,9 +1,9 @@
 import {
-  ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, executeChild, isCancellation, ParentClosePolicy, patched, proxyActivities,
+  ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, isCancellation, patched, proxyActivities,
   setHandler, workflowInfo,
 } from '@temporalio/workflow';
 // The SDK's shared error and policy types (bundled with workflow code like @temporalio/workflow itself).
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ingestionWorkflowId } from './ids';
 import { ListingGuard } from './listingGuard';
 import type { Activities } from '../activities';
@@ -14,6 +14,7 @@ import { outcomeOf } from './runOutcome';
 import { addSeenNames } from './seenNames';
 import { RunReport } from './runReport';
 import { runDetails, runSummary } from './runText';
+import { runUnderServiceId } from './serviceRun';
 import { addCounts, addReports, rootMessage } from './summary';
 import { followHexWaits, lacksSearchAttributes, markRun, showState } from './visibility';
 
@@ -113,14 +114,7 @@ class ListingState {
 
 async function runUnderFixedId(input: IngestionInput, fixedId: string, plan: IngestionPlan): Promise<IngestionSummary> {
   try {
-    return await executeChild(hexIngestion, {
-      workflowId: fixedId,
-      staticSummary: runSummary(plan.serviceName),
-      staticDetails: runDetails(input.source, plan),
-      args: [{ source: input.source, historyReadUntil: input.historyReadUntil }],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
+    return await runUnderServiceId(fixedId, input, { staticSummary: runSummary(plan.serviceName), staticDetails: runDetails(input.source, plan) });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     throw ApplicationFailure.nonRetryable(

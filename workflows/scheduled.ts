@@ -1,9 +1,9 @@
-import { executeChild, ParentClosePolicy, workflowInfo } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ConfigSource } from '../activities/config/types';
-import { hexIngestion } from './hexIngestion';
 import { ingestionWorkflowId as fixedIdFor } from './ids';
 import type { IngestionSummary } from './messages';
+import { runUnderServiceId } from './serviceRun';
 
 /** What a schedule starts: where the worker reads the configuration, and the service it names (no secrets). */
 export interface ScheduledIngestionInput {
@@ -31,13 +31,7 @@ export async function scheduledHexIngestion(input: ScheduledIngestionInput): Pro
   const ingestionWorkflowId = fixedIdFor(input.serviceName);
   const historyReadUntil = previousHistoryReadUntil();
   try {
-    const summary = await executeChild(hexIngestion, {
-      workflowId: ingestionWorkflowId,
-      args: [{ source: input.source, historyReadUntil }],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      // The ingestion is durable on its own: ending this thin parent must not stop it halfway.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
+    const summary = await runUnderServiceId(ingestionWorkflowId, { source: input.source, historyReadUntil });
     return { outcome: 'completed', ingestionWorkflowId, summary };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'alreadyRunning', ingestionWorkflowId, historyReadUntil };
