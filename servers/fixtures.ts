@@ -1,6 +1,6 @@
 // Realistic Hex workspace content for tests: single projects with sensible defaults and a seeded generator.
 import { randomUUID } from 'node:crypto';
-import type { HexCell, HexProject, HexSharing } from './hexServer';
+import type { HexCell, HexProject, HexSharing } from './hexTypes';
 import { seededRandom } from './random';
 
 const DEFAULT_EMAIL = 'maria.lopez@acme.example';

@@ -2,8 +2,8 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { IngestionPlan, ConfigSource } from '../activities/config/types';
 import type { ItemReport, LineageResult, ListingProgress, PageCounts } from '../activities/types';
 import type { BehaviourName } from '../activities/openmetadata/serverBehaviour';
-import type { RunOutcome } from './runOutcome';
-import type { RunReportState } from './runReport';
+import type { PipelineRun } from '../activities/pipelineStatus/types';
+import type { OutcomeSettings, RunOutcome } from './outcomeTypes';
 
 export type Phase = 'preparing' | 'dashboards' | 'lineage' | 'finishing' | 'done';
 
@@ -73,3 +73,14 @@ export const hexWaitSignal = defineSignal<[HexWait]>('hexWait');
  * the listing has ended: the run's state lives in the workflow, so every worker sees the same.
  */
 export const listingProgressQuery = defineQuery<ListingProgress, [from: number]>('listingProgress');
+
+/** What the reporter carries over continue-as-new. */
+export interface RunReportState {
+  run: PipelineRun | null;
+  settings: OutcomeSettings;
+  updateIntervalMs: number;
+  lastWriteAt: number;
+  warned: boolean;
+  /** A failed live-progress update (2.0) has been said, once; later ones are not. */
+  progressWarned?: boolean;
+}

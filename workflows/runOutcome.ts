@@ -1,21 +1,11 @@
 // How a run ends, by OpenMetadata's own rule (pure: used by the workflow, the status writer and the CLI).
 import type { IngestionSummary } from './messages';
 
-export type EndState = 'success' | 'partialSuccess' | 'failed';
+import type { EndState, OutcomeSettings, RunOutcome } from './outcomeTypes';
 
-/** `workflowConfig.successThreshold` (percent, default 90) and `raiseOnError` (default true). */
-export interface OutcomeSettings {
-  successThreshold: number;
-  raiseOnError: boolean;
-}
+export type { EndState, OutcomeSettings, RunOutcome } from './outcomeTypes';
 
 export const DEFAULT_OUTCOME_SETTINGS: OutcomeSettings = { successThreshold: 90, raiseOnError: true };
-
-export interface RunOutcome extends OutcomeSettings {
-  state: EndState;
-  /** Percent of items written without failure, two decimals. */
-  successRate: number;
-}
 
 /** Items the dashboards step handled: written as new or unchanged (`records`) and updated (`updatedRecords`). */
 export function dashboardRecords(s: IngestionSummary): { records: number; updatedRecords: number } {

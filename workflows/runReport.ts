@@ -6,7 +6,7 @@ import type { Activities } from '../activities';
 import type { PipelineRun, PipelineState, StatusSnapshot } from '../activities/pipelineStatus/types';
 import type { ConfigSource } from '../activities/config/types';
 import type { BehaviourName } from '../activities/openmetadata/serverBehaviour';
-import type { IngestionSummary } from './messages';
+import type { IngestionSummary, RunReportState } from './messages';
 import { dashboardRecords, DEFAULT_OUTCOME_SETTINGS, type OutcomeSettings } from './runOutcome';
 
 const FAILURE_SAMPLE = 20;
@@ -16,17 +16,6 @@ const status = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3 },
 });
-
-/** What the reporter carries over continue-as-new. */
-export interface RunReportState {
-  run: PipelineRun | null;
-  settings: OutcomeSettings;
-  updateIntervalMs: number;
-  lastWriteAt: number;
-  warned: boolean;
-  /** A failed live-progress update (2.0) has been said, once; later ones are not. */
-  progressWarned?: boolean;
-}
 
 export function snapshotOf(s: IngestionSummary, prefixes: number, listingDone: boolean, reason?: string): StatusSnapshot {
   const { records, updatedRecords } = dashboardRecords(s);

@@ -1,7 +1,6 @@
 import { executeChild, ParentClosePolicy } from '@temporalio/workflow';
 // The SDK's shared policy type (bundled with workflow code like @temporalio/workflow itself).
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import type { hexIngestion } from './hexIngestion';
 import type { IngestionInput, IngestionSummary } from './messages';
 
 /**
@@ -14,7 +13,7 @@ export function runUnderServiceId(
   args: Pick<IngestionInput, 'source' | 'historyReadUntil'>,
   shown: { staticSummary?: string; staticDetails?: string } = {},
 ): Promise<IngestionSummary> {
-  return executeChild<typeof hexIngestion>('hexIngestion', {
+  return executeChild<(input: IngestionInput) => Promise<IngestionSummary>>('hexIngestion', {
     workflowId: fixedId,
     ...shown,
     args: [{ source: args.source, historyReadUntil: args.historyReadUntil }],

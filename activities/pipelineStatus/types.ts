@@ -1,5 +1,5 @@
 import type { ConfigSource } from '../config/types';
-import type { OutcomeSettings } from '../../workflows/runOutcome';
+import type { OutcomeSettings } from '../../workflows/outcomeTypes';
 import type { ItemReport } from '../types';
 import type { BehaviourName } from '../openmetadata/serverBehaviour';
 

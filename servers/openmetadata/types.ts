@@ -1,11 +1,16 @@
 // Shapes shared by the OpenMetadata double's modules, and the public API its tests drive.
 import type { Fault, RecordedRequest } from '../http';
 import type { Release } from './release';
-import type { ValidatedBody } from './rules/requestValidator';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 export type Dashboard = Json;
+
+/** A request body the server accepted, with the rule (an OpenMetadata schema path, `jsonPatch` or `usage`) it was checked against. */
+export interface ValidatedBody {
+  schema: string;
+  body: unknown;
+}
 
 export interface OpenMetadataServerOptions {
   /** The only accepted bot token. */

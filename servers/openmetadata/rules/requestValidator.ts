@@ -6,12 +6,9 @@ import { validatorMessage, type OpenMetadataSpec } from '../../openMetadataSpec'
 import type { Release } from '../release';
 import { asRelease112 } from './release20';
 import { requestRule } from './requestRules';
+import type { ValidatedBody } from '../types';
 
-export interface ValidatedBody {
-  /** The rule (an OpenMetadata schema path, `jsonPatch` or `usage`) the body was checked against. */
-  schema: string;
-  body: unknown;
-}
+export type { ValidatedBody } from '../types';
 
 /** The server's own verdict on a body: null when it is accepted, else the bracketed problem list. */
 export function ownRuleMessage(schema: string, body: unknown, release: Release = '1.12'): string | null {
