@@ -145,6 +145,11 @@ export class PrefixLineage {
   overflowed = false;
   /** Names left unresolved because several tables fit them (first REPORT_LIMIT). */
   readonly ambiguous: AmbiguousTable[] = [];
+  /**
+   * Names already warned about by this read. Kept here, not per run: a prefix read again carries its own
+   * warnings, which must not depend on what an earlier read on the same worker said.
+   */
+  private readonly unresolvedWarned = new Set<string>();
 
   constructor(private readonly ctx: RowContext) {}
 
@@ -284,8 +289,8 @@ export class PrefixLineage {
       counts.tablesUnresolved += named.rows;
       if ('ambiguous' in outcome) this.noteAmbiguous({ table: named.name, database: named.database, candidates: outcome.ambiguous });
       const item = `${prefix.service}:${named.name}${named.database ? ` (database ${named.database})` : ''}`;
-      if (!cache.unresolvedWarned.has(item)) {
-        cache.unresolvedWarned.add(item);
+      if (!this.unresolvedWarned.has(item)) {
+        this.unresolvedWarned.add(item);
         if ('ambiguous' in outcome) {
           this.ctx.warn(item, `ambiguous: ${outcome.ambiguous.join(' and ')} all fit; no edge written (first seen in project ${projectId})`);
         } else {

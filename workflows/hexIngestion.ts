@@ -8,7 +8,7 @@ import { ingestionWorkflowId } from './ids';
 import { ListingGuard } from './listingGuard';
 import type { Activities } from '../activities';
 import type { IngestionPlan } from '../activities/config/types';
-import type { CreatedDashboard, LineageResult, ListingProgress, PagesInput, PagesResult } from '../activities/types';
+import type { CreatedDashboard, ListingProgress, PagesInput, PagesResult } from '../activities/types';
 import { listingProgressQuery, progressQuery, type IngestionInput, type IngestionSummary } from './messages';
 import { outcomeOf } from './runOutcome';
 import { addSeenNames } from './seenNames';
@@ -252,8 +252,14 @@ async function listAndLink(
   summary.phase = 'lineage';
   showState(summary, plan.dbServicePrefixes.length);
   const outcomes = beside ? await beside : await Promise.allSettled(prefixes.map((prefix) => lineageOf(prefix, false)));
-  // A prefix whose rows waited for dashboards created on other workers is read again, now that all exist.
-  const again = prefixes.map((_, i) => i).filter((i) => outcomes[i].status === 'fulfilled' && (outcomes[i] as PromiseFulfilledResult<LineageResult>).value.incomplete);
+  // A prefix whose rows waited for dashboards created on other workers is read again, now that all exist. So is
+  // one whose read beside the listing failed for good: a long read on a worker that dies spends an attempt each
+  // time, so workers lost during the listing could use them all up (its writes are idempotent).
+  const again = prefixes.map((_, i) => i).filter((i) => {
+    const outcome = outcomes[i];
+    if (outcome.status === 'fulfilled') return outcome.value.incomplete === true;
+    return beside !== null && !isCancellation(outcome.reason) && patched('reread-failed-beside-listing');
+  });
   const reread = await Promise.allSettled(again.map((i) => lineageOf(prefixes[i], false)));
   again.forEach((i, k) => { outcomes[i] = reread[k]; });
   outcomes.forEach((outcome, i) => {

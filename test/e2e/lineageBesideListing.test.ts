@@ -117,6 +117,31 @@ test('past the bound on waiting rows, the prefix is read again after the listing
   }
 });
 
+test('a read beside the listing that fails for good is read again after the listing, with the same result', async () => {
+  const { other, tableId: otherTable, configPath } = await startOtherWorld('failed', 300, orders, tag);
+  // The first edge write is refused for good (400): the read beside the listing fails at once, without retries.
+  other.openMetadata.injectFault({ path: /\/v1\/lineage$/, status: 400, body: { code: 400, message: 'refused once' }, times: 1 });
+  try {
+    const env = { ...other.secretsEnv, [PASSWORD_VARIABLE]: maria.password };
+    const result = await runIngestion({ client: worker.client, source: configPath, taskQueue: TASK_QUEUE, env, fullHistory: true });
+    const refused = other.openMetadata.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/v1/lineage') && r.status === 400);
+    assert.equal(refused.length, 1, 'the fault hit an edge write');
+    assert.deepEqual(result.warnings.filter((w) => /lineage/.test(w.reason)), []);
+    // Edges the failed read wrote before it failed are found there by the second read: same pairs, other split.
+    const counts = result.lineage[0].counts!;
+    const expected = summary.lineage[0].counts!;
+    assert.deepEqual({ ...counts, edgesWritten: counts.edgesWritten + counts.edgesExisting, edgesExisting: 0 }, { ...expected });
+    const dashboards = new Map(other.openMetadata.dashboards().map((d) => [d.name, d.id]));
+    const edges = other.openMetadata.lineageEdges().map((e) => `${e.fromId}>${e.toId}`).sort();
+    assert.deepEqual(edges, querying.map((p) => `${otherTable}>${dashboards.get(p.id)}`).sort());
+    const history = await worker.client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}_failed`).fetchHistory();
+    const lineageActivities = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'lineageForPrefix');
+    assert.equal(lineageActivities.length, 2, 'beside the listing, then again after it');
+  } finally {
+    await other.close();
+  }
+});
+
 test('past the memory budget for waiting rows, history is read on only as the listing frees them', async () => {
   const budgetTable = `budget_${tag}`;
   // Slow pages, so that edges written as soon as their dashboards exist would come before the last page.
