@@ -15,6 +15,8 @@ export interface RecordedRequest {
   status: number;
   /** When the request arrived (ms since the epoch). */
   receivedAt: number;
+  /** When an injected delay held the request: from and to (ms since the epoch). */
+  heldBack?: { from: number; to: number };
 }
 
 export interface Fault {
@@ -159,7 +161,11 @@ export async function startJsonServer(handler: Handler, options: { latencyMs?: n
     try {
       if (options.latencyMs) await sleep(options.latencyMs);
       const fault = faults.take(url.pathname);
-      if (fault?.delayMs) await sleep(fault.delayMs);
+      if (fault?.delayMs) {
+        const from = Date.now();
+        await sleep(fault.delayMs);
+        record.heldBack = { from, to: Date.now() };
+      }
       if (fault?.resetConnection) {
         req.socket.destroy();
         return;

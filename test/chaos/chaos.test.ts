@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PROJECT_WRITE_CONCURRENCY } from '../../activities/ingestPage';
+import { PROJECT_WRITE_CONCURRENCY } from '../../activities/ingestProjectPage';
 import { after, before, test } from 'node:test';
 import { WORKSPACE_USERS } from '../../servers/fixtures';
 import { startOpenMetadataServer, type OpenMetadataServer } from '../../servers/openMetadataServer';
@@ -7,7 +7,7 @@ import { cliEnv } from '../support/cli';
 import { runTag, serviceEnv } from '../support/databases';
 import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
 import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';
-import { seededRandom } from './chaosSchedule';
+import { heldBackMs, seededRandom } from './chaosSchedule';
 import { chaosRun, cleanRun, type ChaosRunResult } from './runs';
 import { compareWrites, repeated, snapshotOf, writeLedger, type Snapshot } from './snapshot';
 import {
@@ -114,6 +114,7 @@ test(`${KILLS} worker SIGKILLs and a Temporal server SIGKILL later, the run comp
   t.diagnostic(`chaos seed ${SEED} (HEXMETA_CHAOS_SEED replays it)`);
   const om = world.openMetadata;
   const hexSince = world.hex.requests.length;
+  const omSince = om.requests.length;
   let requestsAtLastHold = -1;
   chaos = await chaosRun({
     configPath,
@@ -139,8 +140,11 @@ test(`${KILLS} worker SIGKILLs and a Temporal server SIGKILL later, the run comp
     + `(down ${(record.serverDowntimeMs / 1000).toFixed(1)} s at ${((record.serverKillProgress ?? 0) * 100).toFixed(0)}% of dashboards); `
     + `workers started ${chaos.workersStarted}, exited unasked ${chaos.unexpectedWorkerExits}; run held back ${record.holdBacks} times`);
   t.diagnostic(`Hex listing pages read: ${hexPages.chaos} (clean run: ${hexPages.clean})`);
-  const slowdown = chaos.wallMs / cleanWallMs;
-  t.diagnostic(`slowdown against the clean run: ${slowdown.toFixed(2)}x (${(chaos.wallMs / 1000).toFixed(1)} s / ${(cleanWallMs / 1000).toFixed(1)} s; at most ${MAX_SLOWDOWN}x)`);
+  // The harness's own delays (requests held back so kills land where planned) are not the product's cost.
+  const heldMs = heldBackMs(om.requests.slice(omSince));
+  const slowdown = (chaos.wallMs - heldMs) / cleanWallMs;
+  t.diagnostic(`slowdown against the clean run: ${slowdown.toFixed(2)}x ((${(chaos.wallMs / 1000).toFixed(1)} s less ${(heldMs / 1000).toFixed(1)} s `
+    + `of requests held back by the harness) / ${(cleanWallMs / 1000).toFixed(1)} s; at most ${MAX_SLOWDOWN}x)`);
   for (const line of record.timeline) t.diagnostic(line);
   t.diagnostic(`kills at progress: ${record.killProgress.map((p) => `${(p * 100).toFixed(0)}%`).join(' ')}`);
 

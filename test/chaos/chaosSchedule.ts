@@ -128,3 +128,19 @@ async function killAsPlanned(
   next(Infinity);
   return record;
 }
+
+/**
+ * Wall time during which at least one request was held back by an injected delay (overlapping delays count
+ * once): the harness's own cost, which the slowdown leaves out.
+ */
+export function heldBackMs(requests: { heldBack?: { from: number; to: number } }[]): number {
+  const spans = requests.flatMap((r) => (r.heldBack ? [r.heldBack] : [])).sort((a, b) => a.from - b.from);
+  let total = 0;
+  let end = -Infinity;
+  for (const { from, to } of spans) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return total;
+}
