@@ -1,16 +1,16 @@
 import { Context } from '@temporalio/activity';
-import { scrubbedAtBoundary } from './boundary';
-import { WorkerState } from './context';
-import { defaultActivityDeps, type ActivityDeps } from './deps';
+import { scrubbedAtBoundary } from './runtime/boundary';
+import { WorkerState } from './runtime/context';
+import { defaultActivityDeps, type ActivityDeps } from './runtime/deps';
 import { toActivityFailure } from './failures';
-import { ingestProjectPage } from './ingestPage';
-import { ingestProjectPages } from './ingestPages';
-import { lineageForPrefix } from './lineagePrefix';
-import { markDeletedDashboards } from './markDeleted';
+import { ingestProjectPage } from './ingestProjectPage';
+import { ingestProjectPages } from './ingestProjectPages';
+import { lineageForPrefix } from './lineageForPrefix';
+import { markDeletedDashboards } from './markDeletedDashboards';
 import { markDeletedCharts } from './markDeletedCharts';
 import { beginPipelineRun, reportPipelineStatus } from './pipelineStatus/activities';
 import type { BeginPipelineRunInput, BeginPipelineRunResult, ReportStatusInput, ReportStatusResult } from './pipelineStatus/types';
-import { prepareIngestion } from './prepare';
+import { prepareIngestion } from './prepareIngestion';
 import type {
   LineageInput, LineageResult, MarkDeletedInput, MarkDeletedResult, PageInput, PageResult, PagesInput, PagesResult, PrepareInput, PrepareResult,
 } from './types';

@@ -1,6 +1,6 @@
-import type { Connected } from './context';
+import type { Connected } from './runtime/context';
 import { componentDigest, digestSet } from './mapping/seen';
-import { isMissingEndpoint, softDeleteEach } from './markDeleted';
+import { isMissingEndpoint, softDeleteEach } from './markDeletedDashboards';
 import { buildFqn } from './openmetadata/fqn';
 import { behaviourOf } from './openmetadata/serverBehaviour';
 import type { MarkDeletedInput, MarkDeletedResult } from './types';

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { defaultActivityDeps } from '../activities/deps';
+import { defaultActivityDeps } from '../activities/runtime/deps';
 import { workerIdentity } from './reapDeadWorkers';
 import { packagedWorkflowBundle, prebuiltWorkflowBundle } from './workflowBundle';
 
@@ -37,7 +37,7 @@ export async function createHexWorker(options: HexWorkerOptions): Promise<Worker
     // A workflow task waits this long for the worker it is sticky to before any worker takes it (SDK default 10 s,
     // which a killed worker cost the run each time); a busy worker misses it only at the price of one replay.
     stickyQueueScheduleToStartTimeout: '3 seconds',
-    // Ctrl-C or SIGTERM: activities are told at once and hand back what they finished (see ingestPages.ts).
+    // Ctrl-C or SIGTERM: activities are told at once and hand back what they finished (see activities/ingestProjectPages.ts).
     shutdownGraceTime: 0,
     shutdownForceTime: '4 seconds',
   });

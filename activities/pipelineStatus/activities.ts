@@ -2,7 +2,7 @@
 // (one warning for the run), never thrown, so OpenMetadata's pipeline status can never fail an ingestion.
 import { Context } from '@temporalio/activity';
 import { maskSecrets, scrubValue } from '../common/scrubber';
-import type { WorkerState } from '../context';
+import type { WorkerState } from '../runtime/context';
 import { splitFqn } from '../openmetadata/fqn';
 import { closeAbandonedRuns } from './abandonedRuns';
 import { pipelineRunIdFor } from './runId';

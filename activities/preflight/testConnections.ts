@@ -1,7 +1,7 @@
 // `hexmeta test-connection`: the run's own checks (./checks), each reported rather than stopping at the first
 // failure, then one read of each lineage warehouse's query history.
 import { redact } from '../config/secrets';
-import { WorkerState } from '../context';
+import { WorkerState } from '../runtime/context';
 import { parsePrefix } from '../openmetadata/tables';
 import { findWarehouseConnection } from '../warehouses/connection';
 import { createHistorySource } from '../warehouses';

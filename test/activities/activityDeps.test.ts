@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { processLog } from '../../activities/common/log';
 import { resolveConfig } from '../../activities/config/load';
-import { defaultActivityDeps, type ActivityDeps, type HistorySourceFactory } from '../../activities/deps';
+import { defaultActivityDeps, type ActivityDeps, type HistorySourceFactory } from '../../activities/runtime/deps';
 import { nameDigest } from '../../activities/mapping/seen';
 import type { CreateDashboard } from '../../activities/openmetadata/types';
 import type { LineageResult } from '../../activities/types';

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { RunCache, type Connected } from '../../activities/context';
-import { writeDashboards, type DashboardWrite } from '../../activities/dashboardWrites';
-import { dashboardIdOf, ownerByEmail } from '../../activities/entityIds';
+import { RunCache, type Connected } from '../../activities/runtime/context';
+import { writeDashboards, type DashboardWrite } from '../../activities/dashboards/dashboardWrites';
+import { dashboardIdOf, ownerByEmail } from '../../activities/openmetadata/entityIds';
 import { OpenMetadataClient } from '../../activities/openmetadata/client';
 import { RequestGate } from '../../activities/openmetadata/gate';
 import { parsePrefix } from '../../activities/openmetadata/tables';
-import { resolveTable } from '../../activities/tableResolver';
+import { resolveTable } from '../../activities/edges/tableResolver';
 import { startOpenMetadataServer, type OpenMetadataServer } from '../../servers/openMetadataServer';
 
 // The bulk dashboard write and the batched look-ups by FQN, against the local OpenMetadata server.

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { scrubbedAtBoundary } from '../../activities/boundary';
+import { scrubbedAtBoundary } from '../../activities/runtime/boundary';
 import { registerSecrets } from '../../activities/common/scrubber';
 
 const SECRET = 'hxtw_boundary_secret_0123';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EdgeClaims } from '../../activities/edgeClaims';
+import { EdgeClaims } from '../../activities/edges/edgeClaims';
 
 describe('edge claims of a run', () => {
   it('say whether a pair is new, taken by the same claimant, or claimed earlier by another', () => {

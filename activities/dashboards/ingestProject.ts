@@ -1,19 +1,19 @@
-import { lineageFromCells } from './cellLineage';
+import { lineageFromCells } from '../edges/cellLineage';
 import { existingCharts } from './storedEntities';
-import { ownerByEmail } from './entityIds';
-import { remember, type Connected, type RunCache, type StoredDashboard } from './context';
-import { ServiceError } from './common/httpErrors';
-import { isItemFailure } from './failures';
-import type { HexCell, HexProject } from './hex/types';
-import { cellToCreateChart, chartFqn, componentToCreateChart, isChartCell, malformedCellReason } from './mapping/charts';
-import { cleanTitle, controlCharactersReason, ownerEmailOf, toCreateDashboard } from './mapping/dashboard';
-import { isFilteredOut } from './mapping/filter';
-import { createTagRequest, tagNamesOf } from './mapping/tags';
-import { dailyUsageOf } from './mapping/usage';
-import { buildFqn } from './openmetadata/fqn';
-import type { CreateChart, CreateDashboard, EntityReference, WriteOutcome } from './openmetadata/types';
-import type { IngestionPlan } from './config/types';
-import type { PageCounts } from './types';
+import { ownerByEmail } from '../openmetadata/entityIds';
+import { remember, type Connected, type RunCache, type StoredDashboard } from '../runtime/context';
+import { ServiceError } from '../common/httpErrors';
+import { isItemFailure } from '../failures';
+import type { HexCell, HexProject } from '../hex/types';
+import { cellToCreateChart, chartFqn, componentToCreateChart, isChartCell, malformedCellReason } from '../mapping/charts';
+import { cleanTitle, controlCharactersReason, ownerEmailOf, toCreateDashboard } from '../mapping/dashboard';
+import { isFilteredOut } from '../mapping/filter';
+import { createTagRequest, tagNamesOf } from '../mapping/tags';
+import { dailyUsageOf } from '../mapping/usage';
+import { buildFqn } from '../openmetadata/fqn';
+import type { CreateChart, CreateDashboard, EntityReference, WriteOutcome } from '../openmetadata/types';
+import type { IngestionPlan } from '../config/types';
+import type { PageCounts } from '../types';
 
 export function projectLabel(project: Partial<HexProject>): string {
   const title = typeof project.title === 'string' ? cleanTitle(project.title).slice(0, 120) : '';

@@ -1,11 +1,11 @@
-import { remember, type Connected, type RunCache } from './context';
-import type { HexCell, HexDataConnection } from './hex/types';
-import type { Dialect } from './lineage/dialect';
-import { extractTables } from './lineage/extractTables';
-import { parsePrefix, withinPrefix, type ServicePrefix } from './openmetadata/tables';
-import type { EntityReference } from './openmetadata/types';
+import { remember, type Connected, type RunCache } from '../runtime/context';
+import type { HexCell, HexDataConnection } from '../hex/types';
+import type { Dialect } from '../lineage/dialect';
+import { extractTables } from '../lineage/extractTables';
+import { parsePrefix, withinPrefix, type ServicePrefix } from '../openmetadata/tables';
+import type { EntityReference } from '../openmetadata/types';
 import { resolveTable } from './tableResolver';
-import type { CellLineageCounts } from './types';
+import type { CellLineageCounts } from '../types';
 import { MAX_LINEAGE_SQL_CHARS } from './lineageRows';
 
 /** Hex data connection type -> SQL dialect, and the OpenMetadata database service types it can be. */

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Connected, RunCache } from './context';
-import type { EntityReference, FoundEntity } from './openmetadata/types';
+import type { Connected, RunCache } from '../runtime/context';
+import type { EntityReference, FoundEntity } from './types';
 
 // Ids of entities known by FQN, looked up many at a time: one search request answers up to 100 names.
 

@@ -1,17 +1,17 @@
 import pLimit from 'p-limit';
-import { remember, type Connected, type RunCache } from './context';
-import type { Dialect } from './lineage/dialect';
-import { extractTables } from './lineage/extractTables';
-import { parseHexComment } from './lineage/hexComment';
-import { buildFqn } from './openmetadata/fqn';
-import { dashboardUpstream, type DashboardUpstream } from './openmetadata/lineage';
-import { fqnMatchesLocation, tableLocation, withinPrefix, type ServicePrefix } from './openmetadata/tables';
-import type { EntityReference } from './openmetadata/types';
-import { dashboardIdOf } from './entityIds';
+import { remember, type Connected, type RunCache } from '../runtime/context';
+import type { Dialect } from '../lineage/dialect';
+import { extractTables } from '../lineage/extractTables';
+import { parseHexComment } from '../lineage/hexComment';
+import { buildFqn } from '../openmetadata/fqn';
+import { dashboardUpstream, type DashboardUpstream } from '../openmetadata/lineage';
+import { fqnMatchesLocation, tableLocation, withinPrefix, type ServicePrefix } from '../openmetadata/tables';
+import type { EntityReference } from '../openmetadata/types';
+import { dashboardIdOf } from '../openmetadata/entityIds';
 import { lookUpTable } from './tableResolver';
-import type { AmbiguousTable } from './types';
-import { emptyLineageCounts, REPORT_LIMIT, type LineageCounts } from '../workflows/summary';
-import type { HistoryRow } from './warehouses/types';
+import type { AmbiguousTable } from '../types';
+import { emptyLineageCounts, REPORT_LIMIT, type LineageCounts } from '../../workflows/summary';
+import type { HistoryRow } from '../warehouses/types';
 
 /** Projects whose edges are written at the same time. */
 const PROJECTS_AT_ONCE = 8;

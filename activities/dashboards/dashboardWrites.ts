@@ -1,9 +1,9 @@
-import type { Connected, RunCache } from './context';
-import { dashboardIdOf } from './entityIds';
-import { ServiceError } from './common/httpErrors';
-import { isItemFailure } from './failures';
-import { buildFqn } from './openmetadata/fqn';
-import type { BulkResponse, CreateDashboard, WriteOutcome } from './openmetadata/types';
+import type { Connected, RunCache } from '../runtime/context';
+import { dashboardIdOf } from '../openmetadata/entityIds';
+import { ServiceError } from '../common/httpErrors';
+import { isItemFailure } from '../failures';
+import { buildFqn } from '../openmetadata/fqn';
+import type { BulkResponse, CreateDashboard, WriteOutcome } from '../openmetadata/types';
 
 // A page's dashboards go to OpenMetadata in one bulk request; what the bulk answer cannot settle goes one by one.
 

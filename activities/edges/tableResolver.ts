@@ -1,8 +1,8 @@
-import { remember, type Connected, type RunCache } from './context';
-import { tablesNamed } from './entityIds';
-import type { Dialect } from './lineage/dialect';
-import { exactTableFqn, tableLocation, tableSearchPattern, withinPrefix, type ServicePrefix, type TableLocation } from './openmetadata/tables';
-import type { EntityReference, TableLookup } from './openmetadata/types';
+import { remember, type Connected, type RunCache } from '../runtime/context';
+import { tablesNamed } from '../openmetadata/entityIds';
+import type { Dialect } from '../lineage/dialect';
+import { exactTableFqn, tableLocation, tableSearchPattern, withinPrefix, type ServicePrefix, type TableLocation } from '../openmetadata/tables';
+import type { EntityReference, TableLookup } from '../openmetadata/types';
 
 /**
  * Schema a warehouse searches first for an unqualified name: PostgreSQL's default `search_path` is

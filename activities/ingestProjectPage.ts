@@ -1,9 +1,9 @@
-import type { Connected, RunCache } from './context';
-import { existingDashboards } from './storedEntities';
+import type { Connected, RunCache } from './runtime/context';
+import { existingDashboards } from './dashboards/storedEntities';
 import type { HexProject } from './hex/types';
-import { writeDashboards } from './dashboardWrites';
+import { writeDashboards } from './dashboards/dashboardWrites';
 import { isItemFailure } from './failures';
-import { finishProject, ingestComponent, prepareProject, projectLabel, type DashboardWritten, type PreparedProject, type ProjectContext } from './ingestProject';
+import { finishProject, ingestComponent, prepareProject, projectLabel, type DashboardWritten, type PreparedProject, type ProjectContext } from './dashboards/ingestProject';
 import { FilterUndecided, isFilteredOut } from './mapping/filter';
 import { malformedReason } from './mapping/dashboard';
 import { componentDigest, nameDigest } from './mapping/seen';

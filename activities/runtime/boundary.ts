@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { scrubError, scrubValue } from './common/scrubber';
+import { scrubError, scrubValue } from '../common/scrubber';
 
 type Activity = (...args: any[]) => Promise<unknown>;
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Connected, RunCache } from './context';
-import { ingestProjectPage } from './ingestPage';
+import type { Connected, RunCache } from './runtime/context';
+import { ingestProjectPage } from './ingestProjectPage';
 import { addCounts, addReports, emptyPageCounts } from '../workflows/summary';
 import type { PagesInput, PagesResult } from './types';
 

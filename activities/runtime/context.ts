@@ -1,15 +1,15 @@
 import { statSync } from 'node:fs';
 import type DataLoader from 'dataloader';
-import { EdgeClaims } from './edgeClaims';
-import { resolveConfig, type ResolvedConfig } from './config/load';
-import { moreVerbose, processLog, type Log } from './common/log';
-import type { ConfigSource } from './config/types';
+import { EdgeClaims } from '../edges/edgeClaims';
+import { resolveConfig, type ResolvedConfig } from '../config/load';
+import { moreVerbose, processLog, type Log } from '../common/log';
+import type { ConfigSource } from '../config/types';
 import { defaultActivityDeps, type ActivityDeps, type HistorySourceFactory } from './deps';
-import type { HexClient } from './hex/client';
-import type { OpenMetadataClient } from './openmetadata/client';
-import type { DashboardUpstream } from './openmetadata/lineage';
-import type { EntityReference, FoundEntity, TableLookup, UsageSummary } from './openmetadata/types';
-import type { HexDataConnection } from './hex/types';
+import type { HexClient } from '../hex/client';
+import type { OpenMetadataClient } from '../openmetadata/client';
+import type { DashboardUpstream } from '../openmetadata/lineage';
+import type { EntityReference, FoundEntity, TableLookup, UsageSummary } from '../openmetadata/types';
+import type { HexDataConnection } from '../hex/types';
 
 export interface Connected {
   config: ResolvedConfig;
@@ -68,14 +68,14 @@ export class RunCache {
   readonly dashboards = new Map<string, Promise<DashboardUpstream | null>>();
   /**
    * Dashboards this run created on this worker (project id -> dashboard id, or how to find it once it is
-   * needed): a shortcut only. Which dashboards exist is the workflow's to say (see listingWatch.ts).
+   * needed): a shortcut only. Which dashboards exist is the workflow's to say (see edges/listingWatch.ts).
    */
   readonly createdDashboards = new Map<string, string | (() => Promise<string | null>)>();
-  /** Batched look-ups by FQN (see entityIds.ts), made on first use. */
+  /** Batched look-ups by FQN (see openmetadata/entityIds.ts), made on first use. */
   tableSearch: DataLoader<string, FoundEntity[]> | null = null;
   dashboardSearch: DataLoader<string, FoundEntity[]> | null = null;
   ownerSearch: DataLoader<string, EntityReference | null> | null = null;
-  /** Table -> dashboard edges claimed this run, and by whom (see edgeClaims.ts). */
+  /** Table -> dashboard edges claimed this run, and by whom (see edges/edgeClaims.ts). */
   readonly edges = new EdgeClaims();
 
   /** Dashboards of the service already in OpenMetadata, by name, read once per run. */

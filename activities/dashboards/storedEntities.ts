@@ -1,5 +1,5 @@
-import type { IngestionPlan } from './config/types';
-import type { Connected, RunCache, StoredDashboard } from './context';
+import type { IngestionPlan } from '../config/types';
+import type { Connected, RunCache, StoredDashboard } from '../runtime/context';
 
 // What OpenMetadata already holds of the service, read once per run and shared by its activities on a worker.
 

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { listingProgressQuery } from '../workflows/messages';
-import type { CreatedDashboard, ListingProgress } from './types';
+import { listingProgressQuery } from '../../workflows/messages';
+import type { CreatedDashboard, ListingProgress } from '../types';
 
 /** Query failures in a row tolerated (a server restart, a busy worker) before the lineage attempt fails. */
 const MAX_QUERY_FAILURES = 20;

@@ -1,10 +1,10 @@
-import type { Log } from './common/log';
-import type { ResolvedConfig } from './config/load';
-import { DEFAULT_HEX_MAX_RETRY_AFTER_MS, HexClient } from './hex/client';
-import { limiterFor } from './hex/rateLimiter';
-import { OpenMetadataClient } from './openmetadata/client';
-import { gateFor, openMetadataConcurrency } from './openmetadata/gate';
-import { createHistorySource } from './warehouses';
+import type { Log } from '../common/log';
+import type { ResolvedConfig } from '../config/load';
+import { DEFAULT_HEX_MAX_RETRY_AFTER_MS, HexClient } from '../hex/client';
+import { limiterFor } from '../hex/rateLimiter';
+import { OpenMetadataClient } from '../openmetadata/client';
+import { gateFor, openMetadataConcurrency } from '../openmetadata/gate';
+import { createHistorySource } from '../warehouses';
 
 /** Below Hex's published 60 requests/minute per user, leaving room for the user's own API calls. */
 export const DEFAULT_HEX_REQUESTS_PER_MINUTE = 55;

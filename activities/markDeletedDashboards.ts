@@ -1,4 +1,4 @@
-import type { Connected } from './context';
+import type { Connected } from './runtime/context';
 import { ServiceError } from './common/httpErrors';
 import { digestSet, nameDigest } from './mapping/seen';
 import { buildFqn } from './openmetadata/fqn';

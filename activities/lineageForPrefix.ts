@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
-import type { Connected, RunCache } from './context';
-import { emptyLineageCounts, PrefixLineage } from './lineageRows';
-import { askOwnWorkflow, ListingWatch } from './listingWatch';
+import type { Connected, RunCache } from './runtime/context';
+import { emptyLineageCounts, PrefixLineage } from './edges/lineageRows';
+import { askOwnWorkflow, ListingWatch } from './edges/listingWatch';
 import { parsePrefix } from './openmetadata/tables';
-import { existingDashboards } from './storedEntities';
+import { existingDashboards } from './dashboards/storedEntities';
 import { findWarehouseConnection } from './warehouses/connection';
 import { WarehouseError } from './warehouses/errors';
 import type { HistoryCursor, QueryHistorySource } from './warehouses/types';

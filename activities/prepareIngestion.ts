@@ -1,5 +1,5 @@
 import { ServiceError } from './common/httpErrors';
-import type { WorkerState } from './context';
+import type { WorkerState } from './runtime/context';
 import type { IngestionPlan } from './config/types';
 import type { HexClient } from './hex/client';
 import { createClassificationRequest } from './mapping/tags';
