@@ -12,7 +12,7 @@ import type { ConfigSource, IngestionPlan } from '../activities/config/types';
 import { SETUP_FAILURE_TYPES } from '../activities/failures';
 import { DEFAULT_TASK_QUEUE } from '../worker/createWorker';
 import type { hexIngestion } from '../workflows';
-import { ingestionWorkflowId } from '../workflows/ids';
+import { ingestionWorkflowId, WORKFLOW_TASK_TIMEOUT } from '../workflows/ids';
 import { progressQuery, type IngestionSummary } from '../workflows/messages';
 import { rootMessage } from '../workflows/summary';
 import { connectClient, resolveConnectionSettings, type ConnectionFlags, type ConnectionSettings } from './connection';
@@ -135,6 +135,7 @@ export async function startIngestion(options: IngestionOptions): Promise<Ingesti
     args: [{ source, historyReadUntil }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
     ...shown,
     ...(withAttributes ? { typedSearchAttributes } : {}),
   }) as Promise<WorkflowHandle<typeof hexIngestion>>;

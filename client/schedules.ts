@@ -2,6 +2,7 @@ import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapP
 import type { ConfigSource } from '../activities/config/types';
 import { DEFAULT_TASK_QUEUE } from '../worker/createWorker';
 import type { scheduledHexIngestion, ScheduledIngestionInput } from '../workflows/scheduled';
+import { WORKFLOW_TASK_TIMEOUT } from '../workflows/ids';
 import { prepareSource } from './core';
 
 const SCHEDULE_PREFIX = 'hexmeta-schedule-';
@@ -123,6 +124,7 @@ export async function createSchedule(options: CreateScheduleOptions): Promise<Sc
         workflowType: 'scheduledHexIngestion',
         workflowId: `hexmeta-scheduled-${serviceName}`,
         taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+        workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
         args: [input],
       },
       policies: { overlap: options.overlap ?? ScheduleOverlapPolicy.SKIP, catchupWindow: catchupWindowMs },

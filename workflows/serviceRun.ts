@@ -1,6 +1,7 @@
 import { executeChild, ParentClosePolicy } from '@temporalio/workflow';
 // The SDK's shared policy type (bundled with workflow code like @temporalio/workflow itself).
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WORKFLOW_TASK_TIMEOUT } from './ids';
 import type { IngestionInput, IngestionSummary } from './messages';
 
 /**
@@ -18,6 +19,7 @@ export function runUnderServiceId(
     ...shown,
     args: [{ source: args.source, historyReadUntil: args.historyReadUntil }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
     // The ingestion is durable on its own: ending the thin parent must not stop it halfway.
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
