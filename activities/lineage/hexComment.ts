@@ -1,5 +1,6 @@
 import { isDialect, type Dialect } from './dialect';
 import { rulesFor } from './dialectRules';
+import { endOfBlockComment } from './sqlTokens';
 /** Metadata Hex appends to the SQL it sends to a warehouse (`-- Hex query metadata: {json}`). */
 export interface HexQueryMetadata {
   projectId: string;
@@ -117,19 +118,6 @@ function endOfQuoted(sql: string, from: number, quote: string, backslash: boolea
       if (sql[i + 1] === quote) { i++; continue; }
       return i + 1;
     }
-  }
-  return sql.length;
-}
-
-function endOfBlockComment(sql: string, from: number, nested: boolean): number {
-  if (!nested) {
-    const close = sql.indexOf('*/', from + 2);
-    return close < 0 ? sql.length : close + 2;
-  }
-  let depth = 0;
-  for (let i = from; i < sql.length - 1; i++) {
-    if (sql[i] === '/' && sql[i + 1] === '*') { depth++; i++; }
-    else if (sql[i] === '*' && sql[i + 1] === '/') { i++; if (--depth === 0) return i + 1; }
   }
   return sql.length;
 }

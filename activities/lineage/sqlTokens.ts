@@ -46,7 +46,8 @@ function unquote(raw: string, quote: string): string {
   return inner.split(quote + quote).join(quote);
 }
 
-function endOfBlockComment(sql: string, from: number, nested: boolean): number {
+/** Where the block comment opening at `from` ends (just past its closing marker), nested where the dialect nests them. */
+export function endOfBlockComment(sql: string, from: number, nested: boolean): number {
   if (!nested) {
     const close = sql.indexOf('*/', from + 2);
     return close < 0 ? sql.length : close + 2;
