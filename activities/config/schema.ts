@@ -3,6 +3,10 @@
  * with the same keys, defaults and `additionalProperties: false` rules, plus hexmeta's optional extensions
  * (`hexmeta`, `warehouses`, `queryHistory`). Kept here as our own schema so errors name the exact path.
  */
+
+/** Keys OpenMetadata 2.0 added to the dashboard pipeline; hexmeta honours them against 1.12 servers too. */
+export const PIPELINE_KEYS_NEW_IN_2_0 = ['markDeletedCharts', 'includeUsage'] as const;
+
 const filterPattern = {
   type: 'object',
   properties: {
@@ -51,9 +55,7 @@ const dashboardPipeline = {
     includeDraftDashboard: { type: 'boolean' },
     overrideMetadata: { type: 'boolean' },
     overrideLineage: { type: 'boolean' },
-    // New in OpenMetadata 2.0's pipeline; hexmeta honours them against 1.12 servers too.
-    markDeletedCharts: { type: 'boolean' },
-    includeUsage: { type: 'boolean' },
+    ...Object.fromEntries(PIPELINE_KEYS_NEW_IN_2_0.map((key) => [key, { type: 'boolean' }])),
   },
   additionalProperties: false,
 };

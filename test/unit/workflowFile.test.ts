@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { substituteEnv } from '../../activities/config/env';
-import { workflowFileSchema } from '../../activities/config/schema';
+import { PIPELINE_KEYS_NEW_IN_2_0, workflowFileSchema } from '../../activities/config/schema';
 import { validateWorkflowFile } from '../../activities/config/validate';
 import { HEX_CONNECTION_PROPERTIES } from '../../servers/openmetadata/rules/requestRules';
 import { configuredOpenMetadataSpec } from '../../servers/openMetadataSpec';
@@ -38,7 +38,7 @@ test('the files hexmeta documents and tests with are valid workflow files (OpenM
   }
 });
 
-test('hexmeta accepts exactly the keys OpenMetadata defines for the Hex connection and dashboard pipeline', () => {
+test('hexmeta accepts exactly the keys OpenMetadata defines for the Hex connection and dashboard pipeline (1.12, plus 2.0\'s pipeline additions)', () => {
   const ours = workflowFileSchema.properties.source.properties;
   assert.deepEqual(Object.keys(ours.serviceConnection.properties.config.properties).sort(), [...HEX_CONNECTION_PROPERTIES].sort());
   if (!spec) return;
@@ -48,7 +48,8 @@ test('hexmeta accepts exactly the keys OpenMetadata defines for the Hex connecti
   );
   assert.deepEqual(
     Object.keys(ours.sourceConfig.properties.config.properties).sort(),
-    spec.propertyNames('metadataIngestion/dashboardServiceMetadataPipeline.json').sort(),
+    // The schemas here are 1.12's; hexmeta also takes the keys 2.0 added to the pipeline.
+    [...spec.propertyNames('metadataIngestion/dashboardServiceMetadataPipeline.json'), ...PIPELINE_KEYS_NEW_IN_2_0].sort(),
   );
   assert.deepEqual(
     Object.keys(workflowFileSchema.properties.workflowConfig.properties.openMetadataServerConfig.properties).sort(),
