@@ -141,13 +141,17 @@ test('the workflow\'s page shows its summary and the current details line, kept 
   // The UI renders each of summary, details and current details in a frame of its own.
   const shownText = async () => (await Promise.all(page.frames().map((f) => f.locator('body').innerText({ timeout: 1_000 }).catch(() => '')))).join('\n');
   await open();
-  await eventually('the summary on the page', async () => (await shownText()).includes(`Hex → OpenMetadata: ${SERVICE}`) || undefined, { retry: open, intervalMs: 1_000 });
+  // The frames fill in a while after the tab opens (seconds on a busy machine): look again for 10 s before
+  // opening the page anew, or a reload would cut every look short.
+  let looks = 0;
+  const reopenNowAndThen = async () => { if (++looks % 10 === 0) await open(); };
+  await eventually('the summary on the page', async () => (await shownText()).includes(`Hex → OpenMetadata: ${SERVICE}`) || undefined, { retry: reopenNowAndThen, intervalMs: 1_000 });
   // The line the workflow sets after each page batch: phase, pages, projects, dashboards, lineage.
   const details = /dashboards · pages (\d+) · projects (\d+) · dashboards \+(\d+)/;
   const shown = await eventually('the current details on the page', async () => {
     const match = details.exec(await shownText());
     return match && Number(match[1]) > 0 ? match : undefined;
-  }, { retry: open, timeoutMs: 120_000, intervalMs: 2_000 });
+  }, { retry: reopenNowAndThen, timeoutMs: 120_000, intervalMs: 2_000 });
   assert.equal(Number(shown[2]), Number(shown[1]) * 100, 'whole pages of 100 projects');
   assert.ok(Number(shown[3]) > 0, 'dashboards created so far');
   assert.match(await shownText(), /Workflow file: .*hex\.yaml/);
