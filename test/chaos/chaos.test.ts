@@ -52,7 +52,7 @@ const writesSince = { clean: 0, chaos: 0 };
 let cleanSummary: any;
 let cleanWallMs = 0;
 // The goal for the slowdown is 2x; measured on 2 cores that also run every replacement worker, the doubles and
-// Temporal, it is 2.2-2.5x (README, Safety). The bound that fails the run is a guard against losing dead-worker
+// Temporal, it is 2.2-2.7x (README, Safety). The bound that fails the run is a guard against losing dead-worker
 // reaping and the short timeouts: without them the same schedule took 20x.
 const SLOWDOWN_GOAL = 2;
 const MAX_SLOWDOWN = 4;
