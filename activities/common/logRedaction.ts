@@ -17,10 +17,5 @@ export function redactQuery(pathAndQuery: string): string {
   return kept.length ? `${pathAndQuery.slice(0, mark)}?${kept.join('&')}` : pathAndQuery.slice(0, mark);
 }
 
-/**
- * The last line of defence before a line is written: removes every known secret (as a whole token, as written,
- * JSON-escaped or URL-encoded) and anything shaped like a bearer or basic credential or a JWT.
- */
-export function scrubSecrets(line: string, secrets: Iterable<string>): string {
-  return maskSecrets(line, secrets);
-}
+/** The scrubber's masking under the name log writers use (one implementation: activities/common/scrubber.ts). */
+export { maskSecrets as scrubSecrets };

@@ -60,7 +60,6 @@ export class RunCache {
   readonly ownersWarned = new Set<string>();
   /** Whether this run has already said that Hex refuses to show cells. */
   cellsRefusedWarned = false;
-  readonly unresolvedWarned = new Set<string>();
   readonly tags = new Map<string, Promise<boolean>>();
   /** Table look-ups by name, database and prefix: one table, the candidates when several fit, or null. */
   readonly tables = new Map<string, Promise<TableLookup>>();
