@@ -8,7 +8,8 @@ import { ingestionWorkflowId } from './ids';
 import { ListingGuard } from './listingGuard';
 import type { Activities } from '../activities';
 import type { IngestionPlan } from '../activities/config/types';
-import type { CreatedDashboard, ListingProgress, PagesInput, PagesResult } from '../activities/types';
+import type { PagesInput, PagesResult } from '../activities/types';
+import { ListingState } from './listingState';
 import { listingProgressQuery, progressQuery, type IngestionInput, type IngestionSummary } from './messages';
 import { outcomeOf } from './runOutcome';
 import { addSeenNames } from './seenNames';
@@ -72,45 +73,8 @@ function windowFor(full: { start: string; end: string }, readUntil: string | und
   return { start: new Date(Math.min(since, Date.parse(full.end))).toISOString(), end: full.end };
 }
 
-/** Dashboards a `listingProgress` answer carries at most (an answer stays far below the payload limit). */
-const LISTING_ANSWER_LIMIT = 5_000;
 /** Batches of the first pages while lineage waits beside the listing: 1, 2, 4, 8 pages, then the default. */
 const GROWING_BATCHES = [1, 2, 4, 8];
-
-/**
- * The listing's state as this run owns it: dashboards created so far (per listing activity, as returned) and
- * whether the listing has ended. Lineage activities beside the listing ask for it (listingProgressQuery).
- */
-class ListingState {
-  private readonly batches: CreatedDashboard[][] = [];
-  private count = 0;
-  done = false;
-  handedOver = false;
-
-  add(created: CreatedDashboard[] | undefined): void {
-    if (!created?.length) return;
-    this.batches.push(created);
-    this.count += created.length;
-  }
-
-  /** The dashboards from position `from` on (bounded), and whether the listing has ended. */
-  from(from: number): ListingProgress {
-    const created: CreatedDashboard[] = [];
-    let position = 0;
-    for (const batch of this.batches) {
-      if (created.length >= LISTING_ANSWER_LIMIT) break;
-      if (position + batch.length > from) {
-        for (const dashboard of batch.slice(Math.max(0, from - position))) {
-          if (created.length >= LISTING_ANSWER_LIMIT) break;
-          created.push(dashboard);
-        }
-      }
-      position += batch.length;
-    }
-    const next = Math.max(from, 0) + created.length;
-    return { done: this.done, handedOver: this.handedOver, created, next, more: next < this.count };
-  }
-}
 
 async function runUnderFixedId(input: IngestionInput, fixedId: string, plan: IngestionPlan): Promise<IngestionSummary> {
   try {
