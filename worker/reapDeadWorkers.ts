@@ -4,39 +4,16 @@ import { hostname } from 'node:os';
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { processLog, type Log } from '../activities/common/log';
+import { pidOnHost, processAlive, workerIdentity, type HostCheck } from './identity';
+import { watchSiblings } from './siblingWatch';
 
 type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
 
-/** The SDK's default identity, kept explicit: the reaper reads the pid and host back from it. */
-export function workerIdentity(pid = process.pid, host = hostname()): string {
-  return `${pid}@${host}`;
-}
-
-/** The pid of `identity` when it names a process of `host` (identities are `<pid>@<hostname>`). */
-export function pidOnHost(identity: string | null | undefined, host: string): number | null {
-  const match = /^(\d+)@(.+)$/.exec(identity ?? '');
-  if (!match || match[2] !== host) return null;
-  const pid = Number(match[1]);
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
-}
-
-/** False only when no such process exists (EPERM: it exists, under another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
+export { pidOnHost, processAlive, workerIdentity };
 
 const PENDING_ACTIVITY_STATE_STARTED = 2;
 
-export interface DeadWorkerCheck {
-  host: string;
-  ownPid: number;
-  isAlive: (pid: number) => boolean;
-}
+export type DeadWorkerCheck = HostCheck;
 
 /** The pid of the dead local worker running this attempt, or null when it is not one (other host, alive, ours). */
 export function deadLocalWorker(activity: PendingActivity, check: DeadWorkerCheck): number | null {
@@ -53,6 +30,11 @@ export interface ReapOptions {
   host?: string;
   ownPid?: number;
   isAlive?: (pid: number) => boolean;
+  /**
+   * Also sends each running workflow's next workflow task to any worker rather than the one it is sticky to,
+   * which may be the worker that died (it would wait out the sticky timeout).
+   */
+  resetSticky?: boolean;
 }
 
 export interface ReapedActivity {
@@ -74,6 +56,15 @@ async function pendingActivities(client: Client, workflowId: string, runId: stri
   return description.raw.pendingActivities ?? [];
 }
 
+async function resetSticky(client: Client, workflowId: string, runId: string, log: Log): Promise<void> {
+  try {
+    await client.workflowService.resetStickyTaskQueue({ namespace: client.options.namespace, execution: { workflowId, runId } });
+  } catch (error) {
+    // The run ended meanwhile, or the server is older: the task waits out the sticky timeout, as it would have.
+    log.debug(`sticky task queue of ${workflowId} not reset: ${(error as Error).message}`);
+  }
+}
+
 /**
  * One pass: every STARTED activity attempt of a running workflow of `taskQueue` whose worker is a dead process
  * of this host is failed with a retryable error. Only this host's pids can be checked; attempts of workers on
@@ -91,6 +82,7 @@ export async function reapDeadWorkers(options: ReapOptions): Promise<ReapedActiv
   const reaped: ReapedActivity[] = [];
   for await (const execution of client.workflow.list({ query: runningOnTaskQueue(taskQueue) })) {
     const { workflowId, runId } = execution;
+    if (options.resetSticky) await resetSticky(client, workflowId, runId, log);
     const candidates = (await pendingActivities(client, workflowId, runId)).filter((a) => deadLocalWorker(a, check) !== null);
     if (!candidates.length) continue;
     const now = await pendingActivities(client, workflowId, runId);
@@ -127,39 +119,75 @@ export interface Reaping {
   stop(): Promise<void>;
 }
 
-/** How often a running worker looks: a worker killed beside it costs at most this, not a heartbeat timeout. */
+/** How often a running worker looks anyway (a worker on another host, or one not yet seen polling). */
 export const REAP_EVERY_MS = 10_000;
+/**
+ * Siblings that see the same death act one after another, this far apart (lowest pid first): the first one's
+ * retry has started by the time the next looks, so no sibling fails the new attempt.
+ */
+export const REAP_STAGGER_MS = 1_000;
+
+type StartReapingOptions = ReapOptions & { everyMs?: number; env?: NodeJS.ProcessEnv; siblingRefreshMs?: number; siblingCheckMs?: number };
 
 /**
- * A pass now (a worker that starts again after a crash picks up its own dead attempts) and every `everyMs`
- * after. Passes never overlap; a failing pass (server away) is logged once until one succeeds again.
- * HEXMETA_REAP_DEAD_WORKERS=false turns it off, for hosts whose workers share a hostname but not a pid namespace.
+ * A pass now (a worker that starts again after a crash picks up its own dead attempts), every `everyMs` after,
+ * and as soon as another worker of this host and task queue is seen to die. Passes never overlap; a failing
+ * pass (server away) is logged once until one succeeds again. HEXMETA_REAP_DEAD_WORKERS=false turns it off,
+ * for hosts whose workers share a hostname but not a pid namespace.
  */
-export function startReaping(options: ReapOptions & { everyMs?: number; env?: NodeJS.ProcessEnv }): Reaping {
+export function startReaping(options: StartReapingOptions): Reaping {
   const env = options.env ?? process.env;
   if (/^(false|0|off|no)$/i.test(env.HEXMETA_REAP_DEAD_WORKERS ?? '')) return { stop: async () => undefined };
   const log = options.log ?? processLog();
+  const host = options.host ?? hostname();
+  const ownPid = options.ownPid ?? process.pid;
+  const isAlive = options.isAlive ?? processAlive;
   let inFlight: Promise<void> | null = null;
+  // A death seen while a pass runs gets a pass of its own after it (the running one may have looked before).
+  let deathPending = false;
   let failing = false;
+  const delays = new Set<NodeJS.Timeout>();
   // Stopping aborts a pass in flight: a worker's shutdown never waits on calls retrying against an absent server.
   const stopped = new AbortController();
-  const pass = () => {
-    if (inFlight) return;
-    inFlight = options.client.withAbortSignal(stopped.signal, () => reapDeadWorkers({ ...options, log })).then(
+  const pass = (afterDeath = false) => {
+    if (stopped.signal.aborted) return;
+    if (inFlight) {
+      deathPending ||= afterDeath;
+      return;
+    }
+    const reap = () => reapDeadWorkers({ ...options, host, ownPid, isAlive, log, resetSticky: afterDeath });
+    inFlight = options.client.withAbortSignal(stopped.signal, reap).then(
       () => { failing = false; },
       (error: Error) => {
         if (stopped.signal.aborted) return;
         if (!failing) log.warn(`looking for activities of dead workers failed (tried again every ${(options.everyMs ?? REAP_EVERY_MS) / 1000} s): ${error.message}`);
         failing = true;
       },
-    ).finally(() => { inFlight = null; });
+    ).finally(() => {
+      inFlight = null;
+      if (deathPending) {
+        deathPending = false;
+        pass(true);
+      }
+    });
   };
   pass();
-  const timer = setInterval(pass, options.everyMs ?? REAP_EVERY_MS);
+  const timer = setInterval(() => pass(), options.everyMs ?? REAP_EVERY_MS);
   timer.unref();
+  const watch = watchSiblings({
+    client: options.client, taskQueue: options.taskQueue, host, ownPid, isAlive,
+    refreshEveryMs: options.siblingRefreshMs, checkEveryMs: options.siblingCheckMs,
+    onDeath: (_dead, alive) => {
+      const rank = alive.filter((pid) => pid < ownPid).length;
+      const delay = setTimeout(() => { delays.delete(delay); pass(true); }, rank * REAP_STAGGER_MS);
+      delays.add(delay);
+    },
+  });
   return {
     stop: async () => {
       clearInterval(timer);
+      watch.stop();
+      for (const delay of delays) clearTimeout(delay);
       stopped.abort();
       await inFlight;
     },
@@ -167,7 +195,7 @@ export function startReaping(options: ReapOptions & { everyMs?: number; env?: No
 }
 
 /** Runs `work` (a worker's run) with reaping beside it. */
-export async function withReaping<T>(options: ReapOptions & { everyMs?: number; env?: NodeJS.ProcessEnv }, work: () => Promise<T>): Promise<T> {
+export async function withReaping<T>(options: StartReapingOptions, work: () => Promise<T>): Promise<T> {
   const reaping = startReaping(options);
   try {
     return await work();

@@ -91,6 +91,52 @@ test('a SIGKILLed worker\'s activity is retried by the next worker long before i
   }
 });
 
+test('a worker beside one that dies retries its activity within a second or two, its workflow task unhindered', { timeout: 120_000 }, async () => {
+  const taskQueue = `reap-watch-${process.pid}-${Date.now()}`;
+  const { client, close } = await temporalClient(address);
+  const { child, exited } = await hangingWorker(taskQueue);
+  const lines: string[] = [];
+  const log = new Log(new LogSink('text', (line) => lines.push(line)), 'INFO');
+  const connection = await NativeConnection.connect({ address });
+  try {
+    const handle = await client.workflow.start('slowStepWorkflow', { taskQueue, workflowId: `reap-watch-${Date.now()}` });
+    const deadIdentity = workerIdentity(child.pid!, hostname());
+    for (let i = 0; ; i++) {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      if (pending.some((a) => a.lastWorkerIdentity === deadIdentity && a.state === 2)) break;
+      assert.ok(i < 200, 'the child worker started the activity');
+      await sleep(100);
+    }
+    // Running beside the child before it dies; the periodic pass is a minute away, so only the watch can react.
+    const worker = await Worker.create({
+      connection, taskQueue, identity: workerIdentity(),
+      workflowBundle: { code: bundleCode }, activities: slowStepActivities({ hang: false, identity: workerIdentity() }),
+    });
+    const reaping = startReaping({ client, taskQueue, log, env: {}, everyMs: 60_000, siblingRefreshMs: 500 });
+    try {
+      const result = worker.runUntil(handle.result());
+      await sleep(2_000); // the first pass is done and the child is known as a sibling
+      assert.equal(lines.filter((line) => line.includes('is gone')).length, 0, 'nothing reaped while the child lives');
+      child.kill('SIGKILL');
+      await exited;
+      const killedAt = Date.now();
+      assert.deepEqual(await result, { attempt: 2, identity: workerIdentity() });
+      const seconds = (Date.now() - killedAt) / 1000;
+      assert.ok(seconds < 5, `retried ${seconds.toFixed(1)} s after the kill`);
+    } finally {
+      await reaping.stop();
+    }
+    assert.equal(lines.filter((line) => line.includes(`worker ${deadIdentity} is gone`)).length, 1, lines.join('\n'));
+    // The workflow was sticky to the child: its next task went to the live worker without waiting for the dead one.
+    const events = (await handle.fetchHistory()).events ?? [];
+    assert.deepEqual(events.filter((e) => e.workflowTaskTimedOutEventAttributes).map((e) => e.eventId?.toString()), [], 'no workflow task timed out');
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await connection.close();
+    await close();
+  }
+});
+
 test('HEXMETA_REAP_DEAD_WORKERS=false turns reaping off', async () => {
   const { client, close } = await temporalClient(address);
   let listed = 0;

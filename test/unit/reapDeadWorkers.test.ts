@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deadLocalWorker, pidOnHost, processAlive, runningOnTaskQueue, workerIdentity } from '../../worker/reapDeadWorkers';
+import { liveSiblings, SiblingSet } from '../../worker/siblingWatch';
 
 const STARTED = 2;
 const SCHEDULED = 1;
@@ -35,4 +36,20 @@ test('process liveness: this process is alive, an exited child is not', async ()
 test('the visibility query names the task queue, quotes escaped', () => {
   assert.equal(runningOnTaskQueue('hexmeta'), "ExecutionStatus='Running' AND TaskQueue='hexmeta'");
   assert.equal(runningOnTaskQueue("a'b"), "ExecutionStatus='Running' AND TaskQueue='a\\'b'");
+});
+
+test('siblings are this host\'s live pollers other than this process, each once', () => {
+  const identities = ['200@box-1', '200@box-1', '300@box-1', '100@box-1', '200@box-2', 'worker-a', null];
+  assert.deepEqual(liveSiblings(identities, { host: 'box-1', ownPid: 100, isAlive: (pid) => pid === 200 }), [200]);
+});
+
+test('a sibling is reported dead once, when it stops being alive; the live ones stay watched', () => {
+  const alive = new Set([200, 300]);
+  const siblings = new SiblingSet((pid) => alive.has(pid));
+  siblings.add([200, 300]);
+  assert.deepEqual(siblings.takeDead(), []);
+  alive.delete(300);
+  assert.deepEqual(siblings.takeDead(), [300]);
+  assert.deepEqual(siblings.takeDead(), [], 'reported once');
+  assert.deepEqual(siblings.alive(), [200]);
 });
