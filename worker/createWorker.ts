@@ -31,12 +31,14 @@ export async function createHexWorker(options: HexWorkerOptions): Promise<Worker
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(defaultActivityDeps(options.temporalUiUrl ? { ...env, HEXMETA_TEMPORAL_UI_URL: options.temporalUiUrl } : env)),
     maxConcurrentActivityTaskExecutions: 20,
-    // A heartbeat reaches Temporal within 2 s (not 80% of the heartbeat timeout): the CLI's progress line reads
-    // the batch in flight from it, and a worker that dies leaves a fresh resume point.
-    maxHeartbeatThrottleInterval: '2 seconds',
+    // A heartbeat reaches Temporal within half a second (not 80% of the heartbeat timeout): the CLI's progress
+    // line reads the batch in flight from it, and a worker that dies leaves the resume point of its last page
+    // (a page takes about a second), not of the one or two before. Activities heartbeat per page or row batch.
+    maxHeartbeatThrottleInterval: '500 milliseconds',
     // A workflow task waits this long for the worker it is sticky to before any worker takes it (SDK default 10 s,
-    // which a killed worker cost the run each time); a busy worker misses it only at the price of one replay.
-    stickyQueueScheduleToStartTimeout: '3 seconds',
+    // which a killed worker cost the run each time). The SDK's core polls the sticky queue apart from the busy
+    // JavaScript thread, so a live worker takes its task in milliseconds; one that misses costs one replay.
+    stickyQueueScheduleToStartTimeout: '1 second',
     // Ctrl-C or SIGTERM: activities are told at once and hand back what they finished (see activities/ingestProjectPages.ts).
     shutdownGraceTime: 0,
     shutdownForceTime: '4 seconds',
