@@ -22,8 +22,9 @@ import {
  *
  * Size: HEXMETA_CHAOS_PROJECTS (default 6000), HEXMETA_CHAOS_KILLS (default 20); HEXMETA_CHAOS_SEED replays a schedule.
  * The kills themselves take about 50 s (each waits for a replacement worker to poll), so a clean run of 1000
- * projects (about 10 s) would be held back by the schedule and the slowdown would measure the harness. 6000
- * projects make a clean run of 30-40 s on a loaded 2-core machine, the chaos run 90-120 s, the file about 4 minutes.
+ * projects would be held back by the schedule and the slowdown would measure the harness. 6000 projects, with
+ * the same request latencies in both runs, make a clean run of about 53 s on a loaded 2-core machine, the chaos
+ * run 70-90 s, the file about 2.5 minutes.
  */
 
 const PROJECTS = Number(process.env.HEXMETA_CHAOS_PROJECTS ?? 6000);
@@ -51,11 +52,9 @@ const tableIds = { clean: new Map<string, string>(), chaos: new Map<string, stri
 const writesSince = { clean: 0, chaos: 0 };
 let cleanSummary: any;
 let cleanWallMs = 0;
-// The goal for the slowdown is 2x; measured on 2 cores that also run every replacement worker, the doubles and
-// Temporal, it is 2.2-2.7x (README, Safety). The bound that fails the run is a guard against losing dead-worker
-// reaping and the short timeouts: without them the same schedule took 20x.
-const SLOWDOWN_GOAL = 2;
-const MAX_SLOWDOWN = 4;
+// At most 2x the clean run's time. Measured on 2 cores that also run every replacement worker, the doubles and
+// Temporal: 1.3-1.5x (README, Safety); without dead-worker reaping and the short timeouts the same schedule took 20x.
+const MAX_SLOWDOWN = 2;
 let cleanSnapshot: Snapshot;
 let chaos: ChaosRunResult;
 let chaosSnapshot: Snapshot;
@@ -71,7 +70,8 @@ before(async () => {
     hex: { latencyMs: HEX_LATENCY_MS },
     openMetadata: { users, latencyMs: OPENMETADATA_LATENCY_MS },
   });
-  cleanOpenMetadata = await startOpenMetadataServer({ jwt: OM_JWT, users });
+  // The same latency as the chaos run's OpenMetadata: the slowdown compares runs, not servers.
+  cleanOpenMetadata = await startOpenMetadataServer({ jwt: OM_JWT, users, latencyMs: OPENMETADATA_LATENCY_MS });
   tableIds.chaos = await seedOpenMetadata(world.openMetadata, pg, fixture, retired, SERVICE, world.hex.url);
   tableIds.clean = await seedOpenMetadata(cleanOpenMetadata, pg, fixture, retired, SERVICE, world.hex.url);
   writesSince.chaos = world.openMetadata.requests.length;
@@ -147,7 +147,7 @@ test(`${KILLS} worker SIGKILLs and a Temporal server SIGKILL later, the run comp
   const heldMs = heldBackMs(om.requests.slice(omSince));
   const slowdown = (chaos.wallMs - heldMs) / cleanWallMs;
   t.diagnostic(`slowdown against the clean run: ${slowdown.toFixed(2)}x ((${(chaos.wallMs / 1000).toFixed(1)} s less ${(heldMs / 1000).toFixed(1)} s `
-    + `of requests held back by the harness) / ${(cleanWallMs / 1000).toFixed(1)} s; goal ${SLOWDOWN_GOAL}x, fails above ${MAX_SLOWDOWN}x)`);
+    + `of requests held back by the harness) / ${(cleanWallMs / 1000).toFixed(1)} s; at most ${MAX_SLOWDOWN}x)`);
   for (const line of record.timeline) t.diagnostic(line);
   t.diagnostic(`kills at progress: ${record.killProgress.map((p) => `${(p * 100).toFixed(0)}%`).join(' ')}`);
 

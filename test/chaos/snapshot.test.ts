@@ -67,3 +67,10 @@ test('a bulk write counts as the single PUTs it stands for, however the dashboar
 test('repeated names the keys that occur more than once', () => {
   assert.deepEqual(repeated(['a1', 'b1', 'a2'], (item) => item[0]), ['a']);
 });
+
+test('writes to entities addressed by name count under their collection', () => {
+  const usage = (name: string) => request('PUT', `/api/v1/usage/dashboard/name/hex.${name}`, { count: 1, date: '2026-12-06' });
+  const clean = writeLedger([usage('p1'), usage('p2')], 0, new Map());
+  const chaos = writeLedger([usage('p1'), usage('p2'), usage('p1'), usage('p2')], 0, new Map());
+  assert.deepEqual(compareWrites(clean, chaos).extraByKind, { 'PUT usage/dashboard/name': 2 });
+});

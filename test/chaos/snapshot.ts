@@ -95,7 +95,8 @@ export function writeLedger(requests: RecordedRequest[], since: number, namesByI
       : [[request.path, request.body]];
     for (const [rawPath, body] of writes) {
       const key = `${request.method} ${named(rawPath)} ${named(JSON.stringify(withoutSourceHash(body)))}`;
-      const kind = rawPath.replace(/^\/api\/v1\//, '').split('/').filter((part) => !WHOLE_UUID.test(part)).join('/');
+      // Entities addressed by name (usage/dashboard/name/<fqn>) count under their collection, as those by id do.
+      const kind = rawPath.replace(/^\/api\/v1\//, '').replace(/\/name\/.*$/, '/name').split('/').filter((part) => !WHOLE_UUID.test(part)).join('/');
       const entry = ledger.get(key) ?? { method: request.method, kind, count: 0 };
       entry.count++;
       ledger.set(key, entry);
