@@ -57,12 +57,13 @@ export function createDatabricksHistorySource(
   });
   const marker = readMarker(settings);
   const warehouseIds = stringList(settings.warehouseIds, 'queryHistory.warehouseIds');
+  const addressSetting = typeof settings.endpoint === 'string' && settings.endpoint ? 'queryHistory.endpoint' : 'hostPort';
 
   return {
     dialect: 'databricks',
     async readPage(window, cursor, pageSize) {
       const params = requestParams(window, cursor, pageSize, warehouseIds);
-      const body = await listQueries(http, params, token, log);
+      const body = await listQueries(http, params, token, log, addressSetting);
       const startMs = windowBoundMs(window.start, 'start');
       const endMs = windowBoundMs(window.end, 'end');
       const rows = (body.res ?? [])
@@ -98,7 +99,7 @@ export function requestParams(
   return params;
 }
 
-async function listQueries(http: AxiosInstance, params: URLSearchParams, token: string, log: Log): Promise<ListQueriesResponse> {
+async function listQueries(http: AxiosInstance, params: URLSearchParams, token: string, log: Log, addressSetting: string): Promise<ListQueriesResponse> {
   const call = { service: 'Databricks', method: 'GET', path: `${HISTORY_PATH}?${params}`, startedAt: Date.now() };
   let response;
   try {
@@ -110,6 +111,15 @@ async function listQueries(http: AxiosInstance, params: URLSearchParams, token: 
   logApiCall(log, { ...call, status: response.status });
   if (response.status === 401 || response.status === 403) {
     throw authenticationError(`Databricks rejected the access token (HTTP ${response.status}${apiMessage(response.data, token)})`);
+  }
+  if (response.status === 404) {
+    // No such API under this address (a path in hostPort or the endpoint): every attempt would get the same.
+    throw configurationError(`Databricks has no query history API at this address (HTTP 404${apiMessage(response.data, token)}): check ${addressSetting}`, addressSetting);
+  }
+  if (response.status === 400 && !/page_token/i.test(apiMessageText(response.data))) {
+    // A request Databricks refuses (a parameter it does not take) is refused again; a stale page token is not
+    // the settings' fault, so that one is retried as a read.
+    throw configurationError(`Databricks refused the query history request (HTTP 400${apiMessage(response.data, token)})`, 'queryHistory');
   }
   if (response.status < 200 || response.status >= 300) {
     throw readError(`Databricks query history answered HTTP ${response.status}${apiMessage(response.data, token)}`);
@@ -153,11 +163,15 @@ function baseUrl(connection: Record<string, unknown>, settings: Record<string, u
   return withScheme.replace(/\/+$/, '');
 }
 
-function apiMessage(data: unknown, token: string): string {
+function apiMessageText(data: unknown): string {
   if (!data || typeof data !== 'object') return '';
   const { error_code: code, message } = data as Record<string, unknown>;
-  const parts = [code, message].filter((part): part is string => typeof part === 'string' && part.length > 0);
-  return parts.length ? `: ${redact(parts.join(' '), token)}` : '';
+  return [code, message].filter((part): part is string => typeof part === 'string' && part.length > 0).join(' ');
+}
+
+function apiMessage(data: unknown, token: string): string {
+  const text = apiMessageText(data);
+  return text ? `: ${redact(text, token)}` : '';
 }
 
 

@@ -4,6 +4,8 @@ import { createDatabricksHistorySource } from '../../activities/warehouses/datab
 import type { HistoryRow, QueryHistorySource } from '../../activities/warehouses/types';
 import { startDatabricksDouble, type DatabricksQuery } from '../../servers/warehouses/databricksDouble';
 import { walkHistory } from '../support/databases';
+import { startJsonServer } from '../../servers/http';
+import type { WarehouseError } from '../../activities/warehouses/errors';
 
 const TOKEN = 'dapi0123456789abcdef0123456789abcd';
 const WINDOW = { start: '2025-03-01T00:00:00.000Z', end: '2025-03-02T00:00:00.000Z' };
@@ -110,4 +112,34 @@ test('an unreachable workspace gives an error without the token', async () => {
 
 test('a connection without a token is a configuration error', () => {
   assert.throws(() => createDatabricksHistorySource({ hostPort: 'adb-1.azuredatabricks.net' }), /personal access token/);
+});
+
+test('an address without the query history API is a non-retryable error naming the setting', async (t) => {
+  const double = await startDatabricksDouble({ token: TOKEN, queries: QUERIES });
+  t.after(() => double.close());
+  const source = createDatabricksHistorySource({ authType: { token: TOKEN } }, { queryHistory: { endpoint: `${double.url}/workspace` } });
+  await assert.rejects(source.readPage(WINDOW, null, 2), (error: WarehouseError) => {
+    assert.match(error.message, /Databricks has no query history API at this address \(HTTP 404: ENDPOINT_NOT_FOUND .*\): check queryHistory\.endpoint/);
+    assert.equal(error.setting, 'queryHistory.endpoint');
+    assert.equal(error.nonRetryable, true);
+    return true;
+  });
+});
+
+test('a request Databricks refuses is not retried; a stale page token is', async (t) => {
+  const refusing = await startJsonServer(() => ({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'filter_by.warehouse_ids is not supported' } }));
+  const double = await startDatabricksDouble({ token: TOKEN, queries: QUERIES });
+  t.after(() => Promise.all([refusing.close(), double.close()]));
+  const refused = createDatabricksHistorySource({ authType: { token: TOKEN } }, { queryHistory: { endpoint: refusing.url } });
+  await assert.rejects(refused.readPage(WINDOW, null, 2), (error: WarehouseError) => {
+    assert.match(error.message, /Databricks refused the query history request \(HTTP 400: INVALID_PARAMETER_VALUE filter_by\.warehouse_ids is not supported\)/);
+    assert.equal(error.nonRetryable, true);
+    return true;
+  });
+  const stale = createDatabricksHistorySource({ authType: { token: TOKEN } }, { queryHistory: { endpoint: double.url } });
+  await assert.rejects(stale.readPage(WINDOW, { pageToken: 'expired' }, 2), (error: WarehouseError) => {
+    assert.match(error.message, /HTTP 400: INVALID_PARAMETER_VALUE Invalid page_token/);
+    assert.equal(error.nonRetryable, false);
+    return true;
+  });
 });
