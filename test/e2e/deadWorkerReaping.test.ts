@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { Log, LogSink } from '../../activities/common/log';
 import { reapDeadWorkers, startReaping, workerIdentity } from '../../worker/reapDeadWorkers';
@@ -41,6 +42,17 @@ async function hangingWorker(taskQueue: string) {
   return { child, exited };
 }
 
+/** Waits until the worker with `pid` has started the workflow's activity; its identity. */
+async function startedBy(handle: WorkflowHandle, pid: number): Promise<string> {
+  const identity = workerIdentity(pid, hostname());
+  for (let i = 0; ; i++) {
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    if (pending.some((a) => a.lastWorkerIdentity === identity && a.state === 2)) return identity;
+    assert.ok(i < 200, 'the child worker started the activity');
+    await sleep(100);
+  }
+}
+
 test('a SIGKILLed worker\'s activity is retried by the next worker long before its heartbeat timeout', { timeout: 120_000 }, async () => {
   const taskQueue = `reap-${process.pid}-${Date.now()}`;
   const { client, close } = await temporalClient(address);
@@ -49,13 +61,7 @@ test('a SIGKILLed worker\'s activity is retried by the next worker long before i
   const log = new Log(new LogSink('text', (line) => lines.push(line)), 'INFO');
   try {
     const handle = await client.workflow.start('slowStepWorkflow', { taskQueue, workflowId: `reap-${Date.now()}` });
-    const deadIdentity = workerIdentity(child.pid!, hostname());
-    for (let i = 0; ; i++) {
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      if (pending.some((a) => a.lastWorkerIdentity === deadIdentity && a.state === 2)) break;
-      assert.ok(i < 200, 'the child worker started the activity');
-      await sleep(100);
-    }
+    const deadIdentity = await startedBy(handle, child.pid!);
     assert.deepEqual(await reapDeadWorkers({ client, taskQueue, log }), [], 'a live worker\'s attempt is left alone');
     assert.deepEqual(await reapDeadWorkers({ client, taskQueue: `${taskQueue}-other`, log }), [], 'other task queues are not looked at');
 
@@ -100,13 +106,7 @@ test('a worker beside one that dies retries its activity within a second or two,
   const connection = await NativeConnection.connect({ address });
   try {
     const handle = await client.workflow.start('slowStepWorkflow', { taskQueue, workflowId: `reap-watch-${Date.now()}` });
-    const deadIdentity = workerIdentity(child.pid!, hostname());
-    for (let i = 0; ; i++) {
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      if (pending.some((a) => a.lastWorkerIdentity === deadIdentity && a.state === 2)) break;
-      assert.ok(i < 200, 'the child worker started the activity');
-      await sleep(100);
-    }
+    const deadIdentity = await startedBy(handle, child.pid!);
     // Running beside the child before it dies; the periodic pass is a minute away, so only the watch can react.
     const worker = await Worker.create({
       connection, taskQueue, identity: workerIdentity(),
