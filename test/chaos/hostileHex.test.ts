@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { makeProject, makeWorkspace, type HexProject } from '../../servers/hexServer';
 import { seededRandom } from '../../servers/random';
-import { cliEnv, spawnCli, startWorkerProcess, type CliResult } from '../support/cli';
-import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
-import { startWorld, type World } from '../support/world';
+import { useWorkerWorld, waitFor } from '../support/workerWorld';
 
 /*
  * Hostile or careless answers from Hex's listing: a cursor that comes back, a project listed twice, a day-long
@@ -18,57 +15,25 @@ const PROJECTS_PATH = '/api/v1/projects';
 const workspace = makeWorkspace(150, 31);
 const kept = workspace.filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt);
 
-let world: World;
-let address: string;
-let worker: ChildProcess & { output: Promise<CliResult> };
+const fixture = useWorkerWorld({ projects: workspace, serviceName: 'hex_hostile', taskQueue: TASK_QUEUE });
 
-before(async () => {
-  ({ address } = await suiteTemporal());
-  world = await startWorld({ projects: workspace, serviceName: 'hex_hostile' });
-  worker = await startWorkerProcess(cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }), TASK_QUEUE);
-});
-
-after(async () => {
-  worker?.kill('SIGTERM');
-  await worker?.output;
-  await world?.close();
-  await stopSuiteTemporal();
-});
-
-function configFor(service: string, mutate?: (doc: any) => void): string {
-  return world.writeConfig((doc) => {
-    doc.source.serviceName = service;
-    mutate?.(doc);
-  }, `${service}.yaml`);
-}
-
-function ingest(configPath: string) {
-  return spawnCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const { configFor, startIngest: ingest } = fixture;
 
 /** Starts a run and, once its set-up has made its Hex call, has the listing's pages answered by `pages`. */
 async function ingestWithPages(configPath: string, pages: { values: unknown[]; after: string | null }[]) {
-  world.openMetadata.injectFault({ path: /\/v1\/services\/dashboardServices$/, delayMs: 1_500, times: 1 });
-  const from = world.hex.requests.length;
+  fixture.world.openMetadata.injectFault({ path: /\/v1\/services\/dashboardServices$/, delayMs: 1_500, times: 1 });
+  const from = fixture.world.hex.requests.length;
   const run = ingest(configPath);
-  await waitFor('the set-up Hex call', () => world.hex.requests.slice(from).some((r) => r.path === PROJECTS_PATH && r.query.limit === '1'));
+  await waitFor('the set-up Hex call', () => fixture.world.hex.requests.slice(from).some((r) => r.path === PROJECTS_PATH && r.query.limit === '1'));
   for (const page of pages) {
-    world.hex.injectFault({ path: PROJECTS_PATH, status: 200, body: { values: page.values, pagination: { after: page.after, before: null } }, times: 1 });
+    fixture.world.hex.injectFault({ path: PROJECTS_PATH, status: 200, body: { values: page.values, pagination: { after: page.after, before: null } }, times: 1 });
   }
   const started = Date.now();
   return { result: await run.output, from, seconds: (Date.now() - started) / 1000 };
 }
 
-const dashboardsOf = (service: string) => world.openMetadata.dashboards().filter((d: any) => d.service?.name === service);
-const pageRequests = (from: number) => world.hex.requests.slice(from).filter((r) => r.path === PROJECTS_PATH && r.query.limit === '100');
+const dashboardsOf = (service: string) => fixture.world.openMetadata.dashboards().filter((d: any) => d.service?.name === service);
+const pageRequests = (from: number) => fixture.world.hex.requests.slice(from).filter((r) => r.path === PROJECTS_PATH && r.query.limit === '100');
 
 async function firstRun(service: string): Promise<string> {
   const configPath = configFor(service, (doc) => { doc.source.sourceConfig.config.markDeletedDashboards = true; });
@@ -80,13 +45,13 @@ async function firstRun(service: string): Promise<string> {
 
 function assertNothingDeleted(service: string, omFrom: number): void {
   assert.deepEqual(dashboardsOf(service).filter((d: any) => d.deleted), [], 'nothing marked deleted');
-  assert.ok(!world.openMetadata.requests.slice(omFrom).some((r) => r.method === 'DELETE'), 'no DELETE sent');
+  assert.ok(!fixture.world.openMetadata.requests.slice(omFrom).some((r) => r.method === 'DELETE'), 'no DELETE sent');
 }
 
 test('a cursor Hex gives again fails the listing at once: exit 2, a clear message, nothing marked deleted', async (t) => {
   const service = 'hex_hostile_loop';
   const configPath = await firstRun(service);
-  const omFrom = world.openMetadata.requests.length;
+  const omFrom = fixture.world.openMetadata.requests.length;
   const same = kept.slice(0, 3);
   const { result, from, seconds } = await ingestWithPages(configPath, [{ values: same, after: 'c-loop' }, { values: same, after: 'c-loop' }]);
   assert.equal(result.code, 2, result.stderr);
@@ -99,7 +64,7 @@ test('a cursor Hex gives again fails the listing at once: exit 2, a clear messag
 test('a cursor loop longer than one batch of pages is caught by the workflow across batches', async (t) => {
   const service = 'hex_hostile_long_loop';
   const configPath = await firstRun(service);
-  const omFrom = world.openMetadata.requests.length;
+  const omFrom = fixture.world.openMetadata.requests.length;
   // c1 .. c12 and round again: a batch reads at most 10 pages and sees no repeat of its own; the workflow,
   // which keeps every cursor, stops at the end of the second batch.
   const cycle = Array.from({ length: 12 }, (_, i) => ({ values: [kept[i]], after: `c${i + 1}` }));
@@ -146,12 +111,12 @@ test('a project listed again on a later page counts as one created dashboard', a
 test("a Retry-After beyond the cap fails the run at once with Hex's message", async (t) => {
   const service = 'hex_hostile_retry_after';
   const configPath = configFor(service, (doc) => { doc.hexmeta = { hexMaxRetryAfterSeconds: 60 }; });
-  world.openMetadata.injectFault({ path: /\/v1\/services\/dashboardServices$/, delayMs: 1_500, times: 1 });
-  const from = world.hex.requests.length;
+  fixture.world.openMetadata.injectFault({ path: /\/v1\/services\/dashboardServices$/, delayMs: 1_500, times: 1 });
+  const from = fixture.world.hex.requests.length;
   const started = Date.now();
   const run = ingest(configPath);
-  await waitFor('the set-up Hex call', () => world.hex.requests.slice(from).some((r) => r.path === PROJECTS_PATH && r.query.limit === '1'));
-  world.hex.injectFault({ path: PROJECTS_PATH, status: 429, headers: { 'Retry-After': '86400' }, body: { reason: 'Too many requests', details: 'quota spent for today' }, times: 1 });
+  await waitFor('the set-up Hex call', () => fixture.world.hex.requests.slice(from).some((r) => r.path === PROJECTS_PATH && r.query.limit === '1'));
+  fixture.world.hex.injectFault({ path: PROJECTS_PATH, status: 429, headers: { 'Retry-After': '86400' }, body: { reason: 'Too many requests', details: 'quota spent for today' }, times: 1 });
   const result = await run.output;
   const seconds = (Date.now() - started) / 1000;
   assert.equal(result.code, 1, result.stderr);
@@ -169,16 +134,16 @@ test('30% 500s and 10% dropped connections on every Hex call (never three in a r
   for (let i = 0; i < 400; i++) {
     const roll = inARow >= 2 ? 1 : random();
     if (roll < 0.3) {
-      world.hex.injectFault({ status: 500, body: { reason: 'Internal error' }, times: 1 });
+      fixture.world.hex.injectFault({ status: 500, body: { reason: 'Internal error' }, times: 1 });
       counts.errors++;
       inARow++;
     } else if (roll < 0.4) {
-      world.hex.injectFault({ resetConnection: true, times: 1 });
+      fixture.world.hex.injectFault({ resetConnection: true, times: 1 });
       counts.resets++;
       inARow++;
     } else {
       // A fault with neither status nor reset is served normally: it keeps the sequence's place.
-      world.hex.injectFault({ times: 1 });
+      fixture.world.hex.injectFault({ times: 1 });
       counts.served++;
       inARow = 0;
     }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { makeWorkspace } from '../../servers/hexServer';
-import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
-import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
-import { startWorld, type World } from '../support/world';
+import { runCli } from '../support/cli';
+import { temporalClient } from '../support/temporal';
+import { useWorkerWorld } from '../support/workerWorld';
 
 /*
  * OpenMetadata pushing back while dashboards and their usage are written: 429s (with Retry-After) on the bulk
@@ -21,27 +20,13 @@ const CONCURRENCY = 4;
 const workspace = makeWorkspace(40, 71);
 const kept = workspace.filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt);
 
-let world: World;
-let address: string;
-let worker: ChildProcess & { output: Promise<CliResult> };
-
-before(async () => {
-  ({ address } = await suiteTemporal());
-  world = await startWorld({ projects: workspace, serviceName: SERVICE });
-  worker = await startWorkerProcess(
-    cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address, HEXMETA_OPENMETADATA_CONCURRENCY: String(CONCURRENCY) }), TASK_QUEUE);
-});
-
-after(async () => {
-  worker?.kill('SIGTERM');
-  await worker?.output;
-  await world?.close();
-  await stopSuiteTemporal();
+const fixture = useWorkerWorld({
+  projects: workspace, serviceName: SERVICE, taskQueue: TASK_QUEUE, workerEnv: { HEXMETA_OPENMETADATA_CONCURRENCY: String(CONCURRENCY) },
 });
 
 /** Attempt numbers of every activity task the ingestion workflow started. */
 async function activityAttempts(): Promise<number[]> {
-  const { client, close } = await temporalClient(address);
+  const { client, close } = await temporalClient(fixture.address);
   try {
     const history = await client.workflow.getHandle(`hexmeta-ingestion-${SERVICE}`).fetchHistory();
     return (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 1] : []));
@@ -51,14 +36,14 @@ async function activityAttempts(): Promise<number[]> {
 }
 
 test('429 bursts with Retry-After and 503 bursts are retried in place: every dashboard once, no activity retry', async (t) => {
-  const om = world.openMetadata;
+  const om = fixture.world.openMetadata;
   om.injectFault({ path: BULK, status: 429, headers: { 'Retry-After': '1' }, body: { code: 429, message: 'Too Many Requests' }, times: 2 });
   om.injectFault({ path: USAGE, status: 429, headers: { 'Retry-After': '1' }, body: { code: 429, message: 'Too Many Requests' }, times: 10 });
   om.injectFault({ path: USAGE, status: 503, body: { code: 503, message: 'Service Unavailable' }, times: 4 });
   const from = om.requests.length;
-  const configPath = world.writeConfig(() => undefined, `${SERVICE}.yaml`);
+  const configPath = fixture.world.writeConfig(() => undefined, `${SERVICE}.yaml`);
   const started = Date.now();
-  const result = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+  const result = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], fixture.env());
   const seconds = (Date.now() - started) / 1000;
   assert.equal(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { makeProject, makeWorkspace, type HexProject } from '../../servers/hexServer';
-import { cliEnv, runCli, spawnCli, startWorkerProcess, type CliResult } from '../support/cli';
-import { stopSuiteTemporal, suiteTemporal, temporalClient } from '../support/temporal';
-import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';
+import { runCli, type CliResult } from '../support/cli';
+import { temporalClient } from '../support/temporal';
+import { useWorkerWorld, waitFor } from '../support/workerWorld';
+import { HEX_TOKEN, OM_JWT, type World } from '../support/world';
 
 /*
  * Faults of the Hex API during the listing, injected in the local Hex double once the set-up activity has
@@ -17,48 +17,19 @@ const PROJECTS_PATH = '/api/v1/projects';
 const workspace = makeWorkspace(160, 21);
 const kept = workspace.filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt);
 
-let world: World;
-let address: string;
-let worker: ChildProcess & { output: Promise<CliResult> };
-/** When the test process first saw each Hex request (index-aligned with world.hex.requests). */
+const fixture = useWorkerWorld({ projects: workspace, serviceName: 'hex_faults_hex', taskQueue: TASK_QUEUE });
+const { configFor, startIngest } = fixture;
+/** When the test process first saw each Hex request (index-aligned with the world's Hex requests). */
 const hexArrivals: number[] = [];
 let arrivalWatch: NodeJS.Timeout;
 
-before(async () => {
-  ({ address } = await suiteTemporal());
-  world = await startWorld({ projects: workspace, serviceName: 'hex_faults_hex' });
+before(() => {
   arrivalWatch = setInterval(() => {
-    while (hexArrivals.length < world.hex.requests.length) hexArrivals.push(Date.now());
+    while (hexArrivals.length < fixture.world.hex.requests.length) hexArrivals.push(Date.now());
   }, 5);
-  worker = await startWorkerProcess(cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }), TASK_QUEUE);
 });
 
-after(async () => {
-  clearInterval(arrivalWatch);
-  worker?.kill('SIGTERM');
-  await worker?.output;
-  await world?.close();
-  await stopSuiteTemporal();
-});
-
-function configFor(service: string, mutate?: (doc: any) => void): string {
-  return world.writeConfig((doc) => {
-    doc.source.serviceName = service;
-    mutate?.(doc);
-  }, `${service}.yaml`);
-}
-
-function startIngest(configPath: string) {
-  return spawnCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+after(() => clearInterval(arrivalWatch));
 
 /**
  * Starts an ingestion and, once its set-up activity has listed one project (its credential check), queues
@@ -66,16 +37,16 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_00
  * set-up's next write for a moment, so the faults are in place before any page is read.
  */
 async function ingestWithPageFaults(configPath: string, faults: Parameters<World['hex']['injectFault']>[0][]) {
-  world.openMetadata.injectFault({ path: /\/v1\/services\/dashboardServices$/, delayMs: 2_000, times: 1 });
-  const from = world.hex.requests.length;
+  fixture.world.openMetadata.injectFault({ path: /\/v1\/services\/dashboardServices$/, delayMs: 2_000, times: 1 });
+  const from = fixture.world.hex.requests.length;
   const run = startIngest(configPath);
-  await waitFor('the set-up Hex call', () => world.hex.requests.slice(from).some((r) => r.path === PROJECTS_PATH && r.query.limit === '1'));
-  for (const fault of faults) world.hex.injectFault(fault);
+  await waitFor('the set-up Hex call', () => fixture.world.hex.requests.slice(from).some((r) => r.path === PROJECTS_PATH && r.query.limit === '1'));
+  for (const fault of faults) fixture.world.hex.injectFault(fault);
   return { result: await run.output, from };
 }
 
 function dashboardsOf(service: string): any[] {
-  return world.openMetadata.dashboards().filter((d: any) => d.service?.name === service);
+  return fixture.world.openMetadata.dashboards().filter((d: any) => d.service?.name === service);
 }
 
 function assertEachKeptProjectOnce(service: string, projects: HexProject[]): void {
@@ -88,7 +59,7 @@ function assertNoSecrets(result: CliResult): void {
 }
 
 function pageRequests(from: number) {
-  return world.hex.requests.slice(from).map((r, i) => ({ ...r, index: from + i })).filter((r) => r.path === PROJECTS_PATH && r.query.limit === '100');
+  return fixture.world.hex.requests.slice(from).map((r, i) => ({ ...r, index: from + i })).filter((r) => r.path === PROJECTS_PATH && r.query.limit === '100');
 }
 
 test('a 429 with Retry-After: no Hex request arrives before it elapses, it is waited in place without spending an attempt, nothing is lost', async (t) => {
@@ -103,15 +74,15 @@ test('a 429 with Retry-After: no Hex request arrives before it elapses, it is wa
   assertEachKeptProjectOnce(service, kept);
   assertNoSecrets(result);
 
-  const limited = world.hex.requests.findIndex((r, i) => i >= from && r.status === 429);
+  const limited = fixture.world.hex.requests.findIndex((r, i) => i >= from && r.status === 429);
   assert.ok(limited >= 0, 'the 429 was served');
-  const next = world.hex.requests.findIndex((r, i) => i > limited);
+  const next = fixture.world.hex.requests.findIndex((r, i) => i > limited);
   assert.ok(next > limited, 'a request followed the 429');
   // The arrival clock polls every 5 ms: allow that much on each side.
   const waited = hexArrivals[next] - hexArrivals[limited];
   assert.ok(waited >= 4_000 - 50, `next Hex request ${waited} ms after the 429 (Retry-After: 4)`);
 
-  const { client, close } = await temporalClient(address);
+  const { client, close } = await temporalClient(fixture.address);
   try {
     const history = await client.workflow.getHandle(`hexmeta-ingestion-${service}`).fetchHistory();
     const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes).filter((a) => a);
@@ -162,9 +133,9 @@ test('one malformed project on a page is reported, the rest of the page is inges
   const good = Array.from({ length: 12 }, (_, i) => makeProject({ title: `Well formed ${i}` }));
   const badTitle = { ...makeProject({ title: 'x' }), title: 42 } as unknown as HexProject;
   const badId = makeProject({ id: 'a::b', title: 'Bad id' });
-  world.hex.setProjects([...good.slice(0, 6), badTitle, badId, ...good.slice(6)]);
+  fixture.world.hex.setProjects([...good.slice(0, 6), badTitle, badId, ...good.slice(6)]);
   try {
-    const result = await runCli(['ingest', '-c', configFor(service), '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+    const result = await runCli(['ingest', '-c', configFor(service), '--task-queue', TASK_QUEUE, '--json'], fixture.env());
     assert.equal(result.code, 1, result.stderr);
     const summary = JSON.parse(result.stdout);
     assert.equal(summary.phase, 'done');
@@ -176,7 +147,7 @@ test('one malformed project on a page is reported, the rest of the page is inges
     for (const failure of summary.failures) assert.match(failure.reason, /^malformed project from Hex: /);
     assertEachKeptProjectOnce(service, good);
   } finally {
-    world.hex.setProjects(workspace);
+    fixture.world.hex.setProjects(workspace);
   }
   t.diagnostic('faults: malformed projects x2 (title not a string, id with ::); good dashboards lost 0');
 });
@@ -184,10 +155,10 @@ test('one malformed project on a page is reported, the rest of the page is inges
 test('a page that keeps failing fails the run loudly after its retries, exit 1, and nothing is marked deleted', async (t) => {
   const service = 'hex_faults_exhausted';
   const configPath = configFor(service, (doc) => { doc.source.sourceConfig.config.markDeletedDashboards = true; });
-  const first = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+  const first = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], fixture.env());
   assert.equal(first.code, 0, first.stderr);
   assertEachKeptProjectOnce(service, kept);
-  const omFrom = world.openMetadata.requests.length;
+  const omFrom = fixture.world.openMetadata.requests.length;
 
   // 503 with Retry-After 1 s: each of the page activity's 10 attempts tries 5 times in place, a second apart.
   const ATTEMPTS = 10;
@@ -202,8 +173,8 @@ test('a page that keeps failing fails the run loudly after its retries, exit 1, 
   const dashboards = dashboardsOf(service);
   assert.equal(dashboards.length, kept.length);
   assert.deepEqual(dashboards.filter((d: any) => d.deleted), [], 'an incomplete listing marks nothing deleted');
-  assert.ok(!world.openMetadata.requests.some((r) => r.method === 'DELETE'), 'no DELETE sent');
-  const dashboardWrites = world.openMetadata.requests.slice(omFrom).filter((r) => r.method !== 'GET' && /\/v1\/dashboards(\/|$)/.test(r.path));
+  assert.ok(!fixture.world.openMetadata.requests.some((r) => r.method === 'DELETE'), 'no DELETE sent');
+  const dashboardWrites = fixture.world.openMetadata.requests.slice(omFrom).filter((r) => r.method !== 'GET' && /\/v1\/dashboards(\/|$)/.test(r.path));
   assert.deepEqual(dashboardWrites, [], 'no dashboard written or deleted by the failed run');
   assertNoSecrets(result);
   t.diagnostic(`faults: Hex 503 x${ATTEMPTS * TRIES} (all tries of all attempts of one page); dashboards deleted 0, lost 0`);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Fault } from '../../servers/http';
 import { makeWorkspace } from '../../servers/hexServer';
-import { cliEnv, runCli, startWorkerProcess, type CliResult } from '../support/cli';
-import { stopSuiteTemporal, suiteTemporal } from '../support/temporal';
-import { HEX_TOKEN, OM_JWT, startWorld, type World } from '../support/world';
+import { runCli } from '../support/cli';
+import { useWorkerWorld } from '../support/workerWorld';
+import { HEX_TOKEN, OM_JWT } from '../support/world';
 
 /*
  * Faults of OpenMetadata while dashboards are written (set-up failures are in setupFailures.test.ts). A page's
@@ -19,42 +18,27 @@ const SINGLE = /\/v1\/dashboards$/;
 const workspace = makeWorkspace(40, 33);
 const kept = workspace.filter((p) => p.type === 'PROJECT' && !p.archivedAt && !p.trashedAt);
 
-let world: World;
-let address: string;
-let worker: ChildProcess & { output: Promise<CliResult> };
-
-before(async () => {
-  ({ address } = await suiteTemporal());
-  world = await startWorld({ projects: workspace, serviceName: 'hex_faults_om' });
-  worker = await startWorkerProcess(cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }), TASK_QUEUE);
-});
-
-after(async () => {
-  worker?.kill('SIGTERM');
-  await worker?.output;
-  await world?.close();
-  await stopSuiteTemporal();
-});
+const fixture = useWorkerWorld({ projects: workspace, serviceName: 'hex_faults_om', taskQueue: TASK_QUEUE });
 
 /**
  * Runs one ingestion of `service` with the given faults queued on the dashboard writes. `/v1/dashboards`
  * also serves the run's one listing (GET): a pass-through fault takes it, so faults on that path land on PUTs.
  */
 async function ingestWithDashboardFaults(service: string, faults: Fault[]) {
-  world.openMetadata.injectFault({ path: SINGLE, delayMs: 1, times: 1 });
-  for (const fault of faults) world.openMetadata.injectFault(fault);
-  const from = world.openMetadata.requests.length;
-  const configPath = world.writeConfig((doc) => { doc.source.serviceName = service; }, `${service}.yaml`);
-  const result = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], cliEnv({ ...world.secretsEnv, TEMPORAL_ADDRESS: address }));
+  fixture.world.openMetadata.injectFault({ path: SINGLE, delayMs: 1, times: 1 });
+  for (const fault of faults) fixture.world.openMetadata.injectFault(fault);
+  const from = fixture.world.openMetadata.requests.length;
+  const configPath = fixture.world.writeConfig((doc) => { doc.source.serviceName = service; }, `${service}.yaml`);
+  const result = await runCli(['ingest', '-c', configPath, '--task-queue', TASK_QUEUE, '--json'], fixture.env());
   for (const secret of [HEX_TOKEN, OM_JWT]) assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), 'secret in output');
-  const requests = world.openMetadata.requests.slice(from).filter((r) => r.method === 'PUT');
+  const requests = fixture.world.openMetadata.requests.slice(from).filter((r) => r.method === 'PUT');
   return { result, bulkPuts: requests.filter((r) => BULK.test(r.path)), singlePuts: requests.filter((r) => SINGLE.test(r.path)) };
 }
 
 const namesIn = (r: { body: unknown }) => (r.body as { name: string }[]).map((d) => d.name);
 
 function dashboardNamesOf(service: string): string[] {
-  return world.openMetadata.dashboards().filter((d: any) => d.service?.name === service).map((d: any) => d.name).sort();
+  return fixture.world.openMetadata.dashboards().filter((d: any) => d.service?.name === service).map((d: any) => d.name).sort();
 }
 
 test('OpenMetadata 500, 502, 503 and a write slower than the timeout are retried; each dashboard exists once', async (t) => {
