@@ -9,6 +9,7 @@ import { fqnMatchesLocation, tableLocation, withinPrefix, type ServicePrefix } f
 import type { EntityReference } from '../openmetadata/types';
 import { dashboardIdOf } from '../openmetadata/entityIds';
 import { lookUpTable } from './tableResolver';
+import { addRow, newNames, type NamedTable, type NamedTables, type WaitingProject } from './waitingRows';
 import type { AmbiguousTable } from '../types';
 import { emptyLineageCounts, REPORT_LIMIT, type LineageCounts } from '../../workflows/summary';
 import type { HistoryRow } from '../warehouses/types';
@@ -62,57 +63,6 @@ export type CreatedLookup = (projectId: string) => string | null | undefined;
 
 /** What one extracted name came to: a table inside the prefix, one outside it, several candidates, or none. */
 type TableOutcome = { table: EntityReference } | { outside: true } | { unresolved: true } | { ambiguous: string[] };
-
-/** One name as extracted, with the database its statement ran in (the history row's) when the name has none. */
-interface NamedTable {
-  name: string;
-  database: string | null;
-  sql: string;
-  rows: number;
-}
-
-/** Table names of rows read (keyed by name and database), with the SQL of the first row naming each and how many rows named it. */
-type NamedTables = Map<string, NamedTable>;
-
-/** Rows of one project whose dashboard does not exist yet, kept compact: one SQL per table name. */
-interface WaitingProject {
-  rows: number;
-  tables: NamedTables;
-  /** Roughly what they hold in memory. */
-  bytes: number;
-}
-
-/** Memory of a kept table name besides its text: map entry, record, count. */
-const BYTES_PER_NAME = 96;
-
-/** Names of `tables` the project does not have yet in `projects`. */
-function newNames(projects: Map<string, WaitingProject>, projectId: string, tables: NamedTables): number {
-  const project = projects.get(projectId);
-  return project ? [...tables.keys()].filter((name) => !project.tables.has(name)).length : tables.size;
-}
-
-/**
- * Adds a row's names to its project (one SQL per name, rows counted); returns how many names were new and the
- * bytes they hold (the row's SQL is kept once, for all its new names).
- */
-function addRow(projects: Map<string, WaitingProject>, projectId: string, tables: NamedTables): { added: number; bytes: number } {
-  const project = projects.get(projectId) ?? { rows: 0, tables: new Map(), bytes: 0 };
-  projects.set(projectId, project);
-  project.rows++;
-  let added = 0;
-  let bytes = 0;
-  for (const [name, named] of tables) {
-    const kept = project.tables.get(name);
-    if (kept) kept.rows += named.rows;
-    else {
-      project.tables.set(name, { ...named });
-      bytes += (added === 0 ? named.sql.length : 0) + name.length + BYTES_PER_NAME;
-      added++;
-    }
-  }
-  project.bytes += bytes;
-  return { added, bytes };
-}
 
 /** Table names kept waiting at most; beyond, the prefix is read again after the listing (memory stays flat). */
 export const MAX_WAITING_TABLE_NAMES = 100_000;
