@@ -1,4 +1,4 @@
-import { remember, type Connected, type RunCache } from '../runtime/context';
+import { remember, rememberListing, type Connected, type RunCache } from '../runtime/context';
 import type { HexCell, HexDataConnection } from '../hex/types';
 import type { Dialect } from '../lineage/dialect';
 import { extractTables } from '../lineage/extractTables';
@@ -43,11 +43,7 @@ export function emptyCellLineageCounts(): CellLineageCounts {
 }
 
 function dataConnections(conn: Connected, cache: RunCache): Promise<Map<string, HexDataConnection>> {
-  if (!cache.dataConnections) {
-    cache.dataConnections = conn.hex.listDataConnections().then((list) => new Map(list.map((c) => [c.id, c])));
-    cache.dataConnections.catch(() => { cache.dataConnections = null; });
-  }
-  return cache.dataConnections;
+  return rememberListing(cache, 'dataConnections', () => conn.hex.listDataConnections().then((list) => new Map(list.map((c) => [c.id, c]))));
 }
 
 function serviceTypeOf(conn: Connected, cache: RunCache, service: string): Promise<string | null> {

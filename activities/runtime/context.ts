@@ -46,6 +46,23 @@ export function remember<T>(cache: Map<string, Promise<T>>, key: string, load: (
   return found;
 }
 
+/** The run cache's values that are one whole listing each, read once per run. */
+type RunListing = 'existingDashboards' | 'existingCharts' | 'dataConnections';
+
+/**
+ * Like `remember`, for one of the run cache's whole listings: loaded on first use and shared; a failed load is
+ * forgotten so that a retry reads it again.
+ */
+export function rememberListing<K extends RunListing>(cache: RunCache, listing: K, load: () => NonNullable<RunCache[K]>): NonNullable<RunCache[K]> {
+  let found = cache[listing];
+  if (!found) {
+    found = load();
+    cache[listing] = found;
+    found.catch(() => { cache[listing] = null as RunCache[K]; });
+  }
+  return found as NonNullable<RunCache[K]>;
+}
+
 /** What a run needs to know of a dashboard OpenMetadata already has. */
 export interface StoredDashboard {
   id: string;
