@@ -17,10 +17,11 @@ export function waitText(wait: HexWait | undefined, now: number): string {
 
 /** The current details line: phase, pages, dashboards, lineage and failures so far, and a wait on Hex while it lasts. */
 export function showState(s: IngestionSummary, prefixes: number): void {
-  if (s.waiting && !waitText(s.waiting, Date.now())) delete s.waiting;
+  const wait = waitText(s.waiting, Date.now());
+  if (s.waiting && !wait) delete s.waiting;
   setCurrentDetails(
     `${s.phase} · pages ${s.pagesRead} · projects ${s.projectsSeen} · dashboards +${s.dashboardsCreated} ~${s.dashboardsUpdated} =${s.dashboardsUnchanged}`
-    + ` · lineage ${s.lineage.length}/${prefixes} · warnings ${s.warningsTotal} · failures ${s.failuresTotal}${waitText(s.waiting, Date.now())}`,
+    + ` · lineage ${s.lineage.length}/${prefixes} · warnings ${s.warningsTotal} · failures ${s.failuresTotal}${wait}`,
   );
 }
 
